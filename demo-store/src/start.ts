@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEV } from './dev-config';
+import { startStack } from './stack/stack';
+
+/**
+ * `npm start`: collector, edge and store on the embedded store, on the default ports
+ * (override with LIFELINE_COLLECTOR_PORT, LIFELINE_EDGE_PORT, PORT), data under `.data/`.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dataDir = process.env.LIFELINE_DATA_DIR ?? join(root, '.data');
+const verbose = process.env.LIFELINE_VERBOSE === '1';
+
+const stack = await startStack({
+  dataDir,
+  ports: {
+    collector: Number(process.env.LIFELINE_COLLECTOR_PORT ?? DEV.ports.collector),
+    edge: Number(process.env.LIFELINE_EDGE_PORT ?? DEV.ports.edge),
+    store: Number(process.env.PORT ?? DEV.ports.store),
+  },
+  log: (line) => {
+    if (verbose || /error|warn|fail/i.test(line)) console.log(line);
+  },
+}).catch((err: unknown) => {
+  console.error(`Lifeline could not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
+
+console.log(`
+Lifeline is running (data in ${dataDir})
+
+  store      ${stack.urls.store}
+  edge       ${stack.urls.edge}      public key: ${stack.tokens.publicKey}
+  collector  ${stack.urls.collector}      read token: ${stack.tokens.readToken}
+
+Find a session's events:
+  curl -H 'Authorization: Bearer ${stack.tokens.readToken}' '${stack.urls.collector}/v1/timeline?session_id=<id>'
+
+Ctrl-C stops all three.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  await stack.stop();
+  console.log('stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());
