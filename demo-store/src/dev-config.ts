@@ -8,5 +8,9 @@ export const DEV = {
   publicKey: 'pk_demo',
   collectorSecret: 'dev-collector-secret',
   readToken: 'dev-read-token',
+  /** Lets the store's backend post its logs to the collector (`POST /v1/logs`). */
+  ingestToken: 'dev-ingest-token',
+  /** Protects the store's fault-injection endpoint. */
+  adminToken: 'dev-admin-token',
   ports: { collector: 4000, edge: 8787, store: 3000 },
 } as const;

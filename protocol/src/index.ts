@@ -5,3 +5,4 @@ export * from './batch';
 export * from './flags';
 export * from './timeline';
 export { describeIssues } from './issues';
+export * from './logs';

@@ -36,6 +36,8 @@ export const LIMITS = {
   propKey: 128,
   /** Longest string value in a `props` or `attrs` map (characters). */
   propValue: 1024,
+  /** Most records in one backend `POST /v1/logs` body. */
+  logsPerRequest: 10_000,
   /** Most parsed stack frames kept on an error. */
   frames: 50,
 } as const;

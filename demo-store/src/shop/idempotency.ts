@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import type { Collection } from './collection';
+
+/** A completed request remembered under its idempotency key. */
+export interface IdempotencyRecord {
+  id: string;
+  /** Hash of the operation and body: the same key with another body is a conflict. */
+  fingerprint: string;
+  status: number;
+  body: unknown;
+  expires_at: number;
+}
+
+export type IdempotencyOutcome =
+  | { kind: 'run' }
+  | { kind: 'replay'; status: number; body: unknown }
+  | { kind: 'conflict'; status: 409 | 422; reason: string };
+
+export interface IdempotencyStore {
+  /** Decides what to do with a request carrying `key`; `run` reserves the key until `finish`/`release`. */
+  begin(scope: string, key: string, body: string): IdempotencyOutcome;
+  /** Remembers the answer for 24 h. */
+  finish(scope: string, key: string, body: string, status: number, response: unknown): Promise<void>;
+  /** Frees the key without remembering (the answer was a retryable 5xx). */
+  release(scope: string, key: string): void;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isIdempotencyKey = (k: string | undefined): k is string => !!k && UUID.test(k);
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/**
+ * Idempotency keys as payment APIs use them: the same key and body get the first answer
+ * again; the same key with another body is refused with 422; a key whose first request is
+ * still running is refused with 409. Answers are kept for 24 hours in a collection, so a
+ * restart does not forget them. Retryable failures (5xx) are not remembered, so the shopper
+ * can retry with the same key once the cause is gone.
+ */
+export function createIdempotencyStore(records: Collection<IdempotencyRecord>, now: () => number = Date.now): IdempotencyStore {
+  const running = new Map<string, string>();
+  const id = (scope: string, key: string) => `${scope}:${key.toLowerCase()}`;
+  const hash = (scope: string, body: string) => createHash('sha256').update(scope).update('\0').update(body).digest('hex');
+
+  return {
+    begin(scope, key, body) {
+      const k = id(scope, key);
+      const fingerprint = hash(scope, body);
+      const done = records.get(k);
+      if (done && done.expires_at > now()) {
+        if (done.fingerprint !== fingerprint) {
+          return { kind: 'conflict', status: 422, reason: 'this Idempotency-Key was used with a different request' };
+        }
+        return { kind: 'replay', status: done.status, body: done.body };
+      }
+      const inFlight = running.get(k);
+      if (inFlight !== undefined) {
+        return inFlight === fingerprint
+          ? { kind: 'conflict', status: 409, reason: 'a request with this Idempotency-Key is still in progress' }
+          : { kind: 'conflict', status: 422, reason: 'this Idempotency-Key was used with a different request' };
+      }
+      running.set(k, fingerprint);
+      return { kind: 'run' };
+    },
+    async finish(scope, key, body, status, response) {
+      const k = id(scope, key);
+      try {
+        await records.put({ id: k, fingerprint: hash(scope, body), status, body: response, expires_at: now() + DAY });
+        for (const r of records.all()) if (r.expires_at <= now()) await records.delete(r.id);
+      } finally {
+        running.delete(k);
+      }
+    },
+    release(scope, key) {
+      running.delete(id(scope, key));
+    },
+  };
+}
