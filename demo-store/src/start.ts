@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEV } from './dev-config';
 import { startStack } from './stack/stack';
+import { seedOnce } from './traffic/seed';
 
 /**
  * `npm start`: collector, edge and store on the embedded store, on the default ports
@@ -25,6 +26,22 @@ const stack = await startStack({
   console.error(`Lifeline could not start: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
+
+// First start: 30 days of history, so dashboards and anomaly baselines have something to show.
+const seeded = await seedOnce(dataDir, {
+  project: stack.tokens.project,
+  collectorUrl: stack.urls.collector,
+  collectorSecret: DEV.collectorSecret,
+  origin: stack.urls.store,
+  now: Date.now(),
+  days: Number(process.env.LIFELINE_SEED_DAYS ?? 30),
+  sessionsPerDay: Number(process.env.LIFELINE_SEED_SESSIONS ?? 1500),
+  progress: (n) => process.stdout.write(`\rseeding 30 days of store history… ${n} events`),
+}).catch((err: unknown) => {
+  console.error(`\nseeding history failed (the services keep running): ${err instanceof Error ? err.message : String(err)}`);
+  return null;
+});
+if (seeded !== null) console.log(`\rseeded ${seeded} events of store history.            `);
 
 console.log(`
 Lifeline is running (data in ${dataDir})
