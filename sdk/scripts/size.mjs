@@ -1,0 +1,32 @@
+// Prints the raw, gzip and brotli sizes of the script-tag bundle.
+// Run by `npm run build`; test/build/bundle.test.ts enforces BROTLI_BUDGET.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+
+/** The script-tag bundle must stay under this many bytes, brotli-compressed. */
+export const BROTLI_BUDGET = 8192;
+
+export const BUNDLE = fileURLToPath(new URL('../dist/lifeline.js', import.meta.url));
+
+/**
+ * Sizes in bytes of `file`: as is, gzip -9, and brotli at quality 11 (what CDNs serve).
+ * @param {string} file
+ * @returns {{ raw: number, gzip: number, brotli: number }}
+ */
+export function measure(file) {
+  const data = readFileSync(file);
+  return {
+    raw: data.length,
+    gzip: gzipSync(data, { level: 9 }).length,
+    brotli: brotliCompressSync(data, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    }).length,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { raw, gzip, brotli } = measure(BUNDLE);
+  const share = ((brotli / BROTLI_BUDGET) * 100).toFixed(0);
+  console.log(`dist/lifeline.js  raw ${raw} B  gzip ${gzip} B  brotli ${brotli} B (${share}% of the ${BROTLI_BUDGET} B budget)`);
+}

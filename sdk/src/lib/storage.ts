@@ -1,0 +1,21 @@
+/**
+ * localStorage that never throws. Reading `window.localStorage` itself throws in
+ * sandboxed iframes and with storage blocked; quota errors throw on write.
+ * Callers fall back to memory when these return undefined or false.
+ */
+export function storageGet(key: string): string | undefined {
+  try {
+    return localStorage.getItem(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function storageSet(key: string, value: string): boolean {
+  try {
+    localStorage.setItem(key, value);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Send } from './createTransport.js';
+
+/**
+ * The `send` the browser builds use: `fetch` with `keepalive`, so a batch posted while
+ * the page unloads still goes out.
+ *
+ * The body is `text/plain` and there are no custom headers and no credentials, which keeps
+ * it a CORS "simple request": no preflight, no cookies. The `fetch` found at start-up is
+ * kept, so wrappers installed later (the store's own, or network capture) never see or
+ * change these requests.
+ */
+export function createFetchSend(): Send {
+  const f = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
+  return async ({ url, body, keepalive }) => {
+    if (!f) return { status: 0 };
+    const response = await f(url, {
+      method: 'POST',
+      body,
+      keepalive,
+      credentials: 'omit',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    // Readable cross-origin only if the endpoint lists it in Access-Control-Expose-Headers.
+    return { status: response.status, retryAfter: response.headers.get('Retry-After') };
+  };
+}

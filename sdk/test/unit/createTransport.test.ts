@@ -1,0 +1,290 @@
+import { BrowserEvent, LIMITS, PROTOCOL_VERSION, SdkBatch } from '@lifeline/protocol';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createTransport,
+  type Send,
+  type SendRequest,
+  type SendResult,
+  type TransportOptions,
+} from '../../src/transport/createTransport.js';
+
+const base = { url: 'https://edge.test/v1/events', key: 'pk_test', sdk: { name: '@lifeline/sdk', version: '0.0.0' } };
+let seq = 0;
+
+function trackEvent(props?: Record<string, string>): BrowserEvent {
+  seq++;
+  return {
+    kind: 'track',
+    name: `e${seq}`,
+    event_id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    ts: Date.now(),
+    ...(props ? { props } : {}),
+  };
+}
+
+function errorEvent(): BrowserEvent {
+  return { ...trackEvent(), kind: 'error', message: 'boom' } as BrowserEvent;
+}
+
+/** A send that records every request and answers from `replies` in turn (then 202). */
+function recorder(...replies: (SendResult | Error)[]) {
+  const requests: SendRequest[] = [];
+  const send = vi.fn<Send>(async (request) => {
+    requests.push(request);
+    const reply = replies.shift() ?? { status: 202 };
+    if (reply instanceof Error) throw reply;
+    return reply;
+  });
+  const bodies = () => requests.map((r) => SdkBatch.parse(JSON.parse(r.body)));
+  const names = () => bodies().map((b) => b.events.map((e) => (e as { name: string }).name));
+  return { send, requests, bodies, names };
+}
+
+function make(send: Send, options: Partial<TransportOptions> = {}) {
+  return createTransport({ ...base, ...options }, send);
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  // The upper end of the jitter, so backoff delays are predictable: 1 s, 2 s, 4 s…
+  vi.spyOn(Math, 'random').mockReturnValue(0.999999);
+});
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('createTransport: batching', () => {
+  it('holds other events for five seconds, then posts them in one batch', async () => {
+    const { send, requests, bodies } = recorder();
+    const t = make(send);
+    t.enqueue(trackEvent());
+    await vi.advanceTimersByTimeAsync(2000);
+    t.enqueue(trackEvent());
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(requests[0]).toMatchObject({ url: base.url, keepalive: true });
+    expect(bodies()[0]).toMatchObject({ v: PROTOCOL_VERSION, key: 'pk_test', sdk: base.sdk, sent_at: Date.now() });
+    expect(bodies()[0]!.events).toHaveLength(2);
+    expect(t.stats()).toMatchObject({ queued: 0, sent: 2, dropped: 0 });
+  });
+
+  it('sends within a second once an error is queued, taking the waiting events along', async () => {
+    const { send, names } = recorder();
+    const t = make(send);
+    t.enqueue(trackEvent());
+    await vi.advanceTimersByTimeAsync(500);
+    t.enqueue(errorEvent());
+    await vi.advanceTimersByTimeAsync(999);
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(names()[0]).toHaveLength(2);
+  });
+
+  it('sends at once (asynchronously) when 20 events are queued', async () => {
+    const { send, names } = recorder();
+    const t = make(send);
+    for (let i = 0; i < 20; i++) t.enqueue(trackEvent());
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names()).toEqual([expect.any(Array)]);
+    expect(names()[0]).toHaveLength(20);
+  });
+
+  it(`splits a long queue into batches of at most ${LIMITS.sdkBatchEvents} events, in order`, async () => {
+    const { send, names } = recorder();
+    const t = make(send, { maxQueue: 5000 });
+    const all = Array.from({ length: 1200 }, () => trackEvent());
+    for (const e of all) t.enqueue(e);
+    await expect(t.flush()).resolves.toBe(true);
+    expect(names().map((n) => n.length)).toEqual([500, 500, 200]);
+    expect(names().flat()).toEqual(all.map((e) => (e as { name: string }).name));
+  });
+
+  it('keeps every body under 60 000 bytes', async () => {
+    const { send, requests, names } = recorder();
+    const t = make(send);
+    const big = () => trackEvent({ blob: 'é'.repeat(1000) }); // two bytes a character in UTF-8
+    for (let i = 0; i < 45; i++) t.enqueue(big());
+    await t.flush();
+    expect(requests.length).toBe(2);
+    for (const r of requests) expect(Buffer.byteLength(r.body)).toBeLessThanOrEqual(60000);
+    expect(names().flat()).toHaveLength(45);
+  });
+
+  it('sends an event too large for any batch on its own, without keepalive', async () => {
+    const { send, requests } = recorder();
+    const t = make(send);
+    t.enqueue(trackEvent());
+    t.enqueue(trackEvent({ a: 'x'.repeat(40000), b: 'y'.repeat(40000) }));
+    t.enqueue(trackEvent());
+    await t.flush();
+    expect(requests.map((r) => SdkBatch.parse(JSON.parse(r.body)).events.length)).toEqual([1, 1, 1]);
+    expect(requests.map((r) => r.keepalive)).toEqual([true, false, true]);
+  });
+
+  it('uses keepalive only while the bodies in flight stay within 64 KiB', async () => {
+    const requests: SendRequest[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const send = vi.fn<Send>(async (request) => {
+      requests.push(request);
+      await gate;
+      return { status: 202 };
+    });
+    const t = make(send);
+    // 30 000 bytes each: one event per batch, and only two fit the 64 KiB budget at once.
+    for (let i = 0; i < 3; i++) t.enqueue(trackEvent({ blob: 'x'.repeat(30000) }));
+    const flushed = t.flush();
+    expect(requests.map((r) => r.keepalive)).toEqual([true, true, false]);
+    release();
+    await expect(flushed).resolves.toBe(true);
+  });
+
+  it('drops the oldest events beyond the queue bound, and counts them', async () => {
+    const { send, names } = recorder();
+    const t = make(send, { maxQueue: 5 });
+    const all = Array.from({ length: 8 }, () => trackEvent());
+    for (const e of all) t.enqueue(e);
+    expect(t.stats()).toMatchObject({ queued: 5, dropped: 3 });
+    await t.flush();
+    expect(names().flat()).toEqual(all.slice(3).map((e) => (e as { name: string }).name));
+  });
+});
+
+describe('createTransport: flush', () => {
+  it('resolves true at once when nothing is queued', async () => {
+    const { send } = recorder();
+    await expect(make(send).flush()).resolves.toBe(true);
+    expect(send).not.toHaveBeenCalled();
+  });
+
+  it('waits for a send already in flight', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const send = vi.fn<Send>(async () => {
+      await gate;
+      return { status: 202 };
+    });
+    const t = make(send);
+    t.enqueue(errorEvent());
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(send).toHaveBeenCalledTimes(1);
+    let done = false;
+    const flushed = t.flush().then((ok) => (done = ok));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toBe(false);
+    release();
+    await flushed;
+    expect(done).toBe(true);
+  });
+
+  it('never rejects, even when send throws synchronously', async () => {
+    const send = vi.fn<Send>(() => {
+      throw new Error('no fetch here');
+    });
+    const t = make(send);
+    t.enqueue(trackEvent());
+    await expect(t.flush()).resolves.toBe(false);
+    expect(t.stats().queued).toBe(1);
+  });
+});
+
+describe('createTransport: retries', () => {
+  it.each([
+    ['503', { status: 503 }],
+    ['500', { status: 500 }],
+    ['429', { status: 429 }],
+    ['a network error (status 0)', { status: 0 }],
+    ['a rejected send', new TypeError('Failed to fetch')],
+  ] as [string, SendResult | Error][])('retries after %s with the same bytes, and delivers once', async (_label, failure) => {
+    const { send, requests } = recorder(failure);
+    const t = make(send);
+    t.enqueue(trackEvent());
+    t.enqueue(errorEvent());
+    await expect(t.flush()).resolves.toBe(false);
+    expect(t.stats()).toMatchObject({ queued: 2, failures: 1 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(requests).toHaveLength(2);
+    const events = (r: SendRequest) => JSON.stringify(SdkBatch.parse(JSON.parse(r.body)).events);
+    expect(events(requests[1]!)).toBe(events(requests[0]!));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests).toHaveLength(2);
+    expect(t.stats()).toMatchObject({ queued: 0, sent: 2, dropped: 0, failures: 0 });
+  });
+
+  it.each([
+    ['400', 400],
+    ['401', 401],
+    ['413', 413],
+  ])('drops a batch refused with %s and does not retry it', async (_label, status) => {
+    const { send } = recorder({ status });
+    const t = make(send);
+    t.enqueue(trackEvent());
+    await expect(t.flush()).resolves.toBe(false);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(send).toHaveBeenCalledTimes(1);
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1 });
+  });
+
+  it('backs off exponentially across consecutive failures', async () => {
+    const { send, requests } = recorder({ status: 503 }, { status: 503 }, { status: 503 }, { status: 503 });
+    const t = make(send);
+    t.enqueue(errorEvent());
+    await vi.advanceTimersByTimeAsync(1000);
+    const times = [Date.now()];
+    for (let i = 0; i < 4; i++) {
+      while (requests.length < i + 2) await vi.advanceTimersByTimeAsync(100);
+      times.push(Date.now());
+    }
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // Math.random is pinned near 1, so each wait is the full 1 s, 2 s, 4 s, 8 s (to the 100 ms step).
+    expect(gaps.map((g) => Math.round(g / 1000))).toEqual([1, 2, 4, 8]);
+  });
+
+  it('waits as long as Retry-After asks, in seconds', async () => {
+    const { send, requests } = recorder({ status: 429, retryAfter: '30' });
+    const t = make(send);
+    t.enqueue(errorEvent());
+    await t.flush();
+    await vi.advanceTimersByTimeAsync(29_900);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('waits as long as Retry-After asks, as an HTTP date', async () => {
+    const { send, requests } = recorder({ status: 503, retryAfter: new Date(Date.now() + 10_000).toUTCString() });
+    const t = make(send);
+    t.enqueue(errorEvent());
+    await t.flush();
+    await vi.advanceTimersByTimeAsync(9_000);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('holds new events during a backoff instead of sending them early', async () => {
+    const { send, requests } = recorder({ status: 429, retryAfter: '20' });
+    const t = make(send);
+    t.enqueue(errorEvent());
+    await t.flush();
+    t.enqueue(errorEvent());
+    for (let i = 0; i < 25; i++) t.enqueue(trackEvent());
+    await vi.advanceTimersByTimeAsync(19_000);
+    expect(requests).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(requests).toHaveLength(2);
+  });
+
+  it('gives an event up after maxAttempts sends, and counts it', async () => {
+    const send = vi.fn<Send>(async () => ({ status: 503 }));
+    const t = make(send, { maxAttempts: 3 });
+    t.enqueue(errorEvent());
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(send).toHaveBeenCalledTimes(3);
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1 });
+  });
+});
