@@ -8,7 +8,7 @@ import { uuid } from '../lib/uuid.js';
 import type { ResolvedOptions } from '../options.js';
 import { createTransport, type Send } from '../transport/createTransport.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
-import type { Client, Integration, Processor } from './types.js';
+import type { Client, Integration, Processor, RequestHook } from './types.js';
 
 export interface ClientSetup {
   options: ResolvedOptions;
@@ -30,6 +30,7 @@ export function createClient({ options, integrations, send }: ClientSetup): Clie
     send,
   );
   const processors: Processor[] = [];
+  const requestHooks: RequestHook[] = [];
 
   const client: Client = {
     options,
@@ -39,6 +40,10 @@ export function createClient({ options, integrations, send }: ClientSetup): Clie
       processors.push(processor);
     },
     sessionId: () => session.id(false),
+    requestHooks,
+    onRequest: (hook) => {
+      requestHooks.push(hook);
+    },
     capture(fields) {
       let event: BrowserEvent | null = {
         event_id: uuid(),

@@ -15,6 +15,36 @@ export type EventFields = Without<BrowserEvent, BaseKey>;
 /** A step run on every event before it is queued: return it (changed or not), or null to drop it. */
 export type Processor = (event: BrowserEvent) => BrowserEvent | null;
 
+/** A backend call as the network capture saw it end. */
+export interface RequestOutcome {
+  method: string;
+  /** Absolute URL, with sensitive query values removed. */
+  url: string;
+  /** HTTP status; 0 when no response came (network error, timeout, abort). */
+  status: number;
+  duration_ms: number;
+  /** The X-Request-Id the SDK put on the call, when it put one. */
+  request_id?: string;
+  /** True for a network error, a timeout or a 5xx. */
+  failed: boolean;
+  /** Why it failed: `network`, `timeout`, `abort` or `http`. */
+  reason?: 'network' | 'timeout' | 'abort' | 'http';
+}
+
+/**
+ * Lets a module watch (and, for `fetch`, answer) the page's calls. The degradation module
+ * uses it for per-feature circuit breakers.
+ */
+export interface RequestHook {
+  /**
+   * Called before an instrumented `fetch`; return a Response to answer the call without
+   * sending it (an open breaker does this). Not consulted for XMLHttpRequest.
+   */
+  before?(req: { method: string; url: string }): Response | undefined;
+  /** Called when any instrumented fetch or XMLHttpRequest ends. */
+  after?(outcome: RequestOutcome): void;
+}
+
 /** What capture modules get to work with. */
 export interface Client {
   readonly options: ResolvedOptions;
@@ -26,6 +56,10 @@ export interface Client {
   addProcessor(processor: Processor): void;
   /** The current session ID, without counting as activity. */
   sessionId(): string;
+  /** Registers a hook on the page's fetch/XHR calls (see `RequestHook`). */
+  onRequest(hook: RequestHook): void;
+  /** The hooks registered so far, in order; the network capture calls them. */
+  readonly requestHooks: readonly RequestHook[];
 }
 
 /**
