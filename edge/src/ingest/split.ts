@@ -1,0 +1,46 @@
+import { BrowserEvent, describeIssues, type Enrichment, type IngestResponse, type StoredEvent } from '@lifeline/protocol';
+
+export interface AcceptedEvent {
+  /** Position in the SDK batch's `events`, for reporting. */
+  index: number;
+  event: StoredEvent;
+}
+
+export interface SplitEvents {
+  accepted: AcceptedEvent[];
+  rejected: IngestResponse['rejected'];
+}
+
+/**
+ * Validates each event on its own, so one bad event costs only itself. Valid events are
+ * enriched; the enrichment is spread last so a client cannot set its own `project` or
+ * `received_at` (zod also strips unknown keys from the parsed event).
+ */
+export function splitEvents(events: readonly unknown[], enrichment: Enrichment): SplitEvents {
+  const accepted: AcceptedEvent[] = [];
+  const rejected: IngestResponse['rejected'] = [];
+  events.forEach((raw, index) => {
+    const parsed = BrowserEvent.safeParse(raw);
+    if (parsed.success) accepted.push({ index, event: { ...parsed.data, ...enrichment } });
+    else rejected.push({ index, reason: describeIssues(parsed.error).reason });
+  });
+  return { accepted, rejected };
+}
+
+/**
+ * Moves events whose JSON is larger than `maxBytes` from accepted to rejected, keeping
+ * `rejected` ordered by index. Used when the transport has a per-message limit
+ * (a Cloudflare Queue message holds at most 128 KB).
+ */
+export function rejectOversize(split: SplitEvents, maxBytes: number): SplitEvents {
+  const encoder = new TextEncoder();
+  const accepted: AcceptedEvent[] = [];
+  const rejected = [...split.rejected];
+  for (const item of split.accepted) {
+    const size = encoder.encode(JSON.stringify(item.event)).byteLength;
+    if (size <= maxBytes) accepted.push(item);
+    else rejected.push({ index: item.index, reason: `event is ${size} bytes; the queue carries at most ${maxBytes} per event` });
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  return { accepted, rejected };
+}

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config';
+import type { Bindings } from '../src/env';
+import { projectForKey } from '../src/keys';
+
+const vars: Bindings = {
+  LIFELINE_KEYS: 'pk_demo:demo, pk_shop:shop ,',
+  LIFELINE_COLLECTOR_URL: 'http://127.0.0.1:4000/',
+  LIFELINE_COLLECTOR_SECRET: 'secret',
+  LIFELINE_ALLOWED_ORIGINS: 'https://a.example,https://b.example',
+  LIFELINE_FEATURES: 'checkout, payments',
+};
+
+describe('parseConfig', () => {
+  it('parses the vars', () => {
+    const config = parseConfig(vars);
+    expect([...config.keys]).toEqual([
+      ['pk_demo', 'demo'],
+      ['pk_shop', 'shop'],
+    ]);
+    expect(config.collectorUrl).toBe('http://127.0.0.1:4000');
+    expect(config.allowedOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(config.features).toEqual(['checkout', 'payments']);
+  });
+
+  it.each([
+    { value: '*', expected: '*' },
+    { value: '', expected: '*' },
+    { value: 'https://a.example,*', expected: '*' },
+  ])('LIFELINE_ALLOWED_ORIGINS="$value" → $expected', ({ value, expected }) => {
+    expect(parseConfig({ ...vars, LIFELINE_ALLOWED_ORIGINS: value }).allowedOrigins).toBe(expected);
+  });
+
+  it.each([
+    { label: 'no keys', patch: { LIFELINE_KEYS: '' }, message: 'LIFELINE_KEYS' },
+    { label: 'a key without project', patch: { LIFELINE_KEYS: 'pk_demo:demo,pk_x:' }, message: 'LIFELINE_KEYS entry 2' },
+    { label: 'a bad collector URL', patch: { LIFELINE_COLLECTOR_URL: 'nope' }, message: 'LIFELINE_COLLECTOR_URL' },
+    { label: 'an empty secret', patch: { LIFELINE_COLLECTOR_SECRET: '' }, message: 'LIFELINE_COLLECTOR_SECRET' },
+    { label: 'a bad feature', patch: { LIFELINE_FEATURES: 'Checkout' }, message: 'LIFELINE_FEATURES' },
+  ])('refuses $label', ({ patch, message }) => {
+    expect(() => parseConfig({ ...vars, ...patch })).toThrow(message);
+  });
+});
+
+describe('projectForKey', () => {
+  const config = parseConfig(vars);
+  it.each([
+    { key: 'pk_demo', project: 'demo' },
+    { key: 'pk_shop', project: 'shop' },
+    { key: 'pk_demo ', project: undefined },
+    { key: 'pk_dem', project: undefined },
+    { key: 'PK_DEMO', project: undefined },
+    { key: 'x'.repeat(5000), project: undefined },
+  ])('$key → $project', async ({ key, project }) => {
+    expect(await projectForKey(config, key)).toBe(project);
+  });
+});

@@ -1,0 +1,27 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Keep miniflare offline: no download of the `request.cf` placeholder, no telemetry.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
+process.env.WRANGLER_SEND_METRICS ??= 'false';
+
+const configPath = './wrangler.jsonc';
+
+export default defineConfig({
+  test: {
+    // The worker logs one JSON line per failure; show them only for failing tests.
+    silent: 'passed-only',
+    projects: [
+      {
+        // The default environment: batches go to the collector by fetch.
+        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath } })],
+        test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**'] },
+      },
+      {
+        // The `queue` environment: LIFELINE_QUEUE bound as producer and consumer.
+        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath, environment: 'queue' } })],
+        test: { name: 'edge-queue', include: ['test/queue/**/*.test.ts'] },
+      },
+    ],
+  },
+});
