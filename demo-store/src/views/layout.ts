@@ -9,6 +9,15 @@ export interface SiteOptions {
   release: string;
 }
 
+/** The backend routes behind each feature, for the SDK's circuit breakers. */
+const FEATURES = JSON.stringify({ checkout: ['/api/orders', '/api/pay'] });
+/**
+ * One failed payment opens the checkout breaker: a shopper who just saw both providers
+ * fail gains nothing from a blind retry within the cool-down, and each page load makes at
+ * most one payment call, so a larger count would never be reached.
+ */
+const BREAKER = JSON.stringify({ failures: 1, cooldownMs: 15_000 });
+
 export interface PageChrome {
   title: string;
   cartCount: number;
@@ -25,7 +34,8 @@ export function layout(site: SiteOptions, page: PageChrome): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(page.title)} · Fancy T-Shirts</title>
 <link rel="stylesheet" href="/store.css">
-<script src="/lifeline.js" data-key="${esc(site.publicKey)}" data-endpoint="${esc(site.edgeUrl)}" data-release="${esc(site.release)}" data-environment="development" async></script>
+<script src="/lifeline.js" data-key="${esc(site.publicKey)}" data-endpoint="${esc(site.edgeUrl)}" data-release="${esc(site.release)}" data-environment="development"
+  data-features='${FEATURES}' data-breaker='${BREAKER}' async></script>
 <script src="/store.js" defer></script>
 </head>
 <body>
