@@ -10,6 +10,8 @@ export const DEV = {
   readToken: 'dev-read-token',
   /** Lets the store's backend post its logs to the collector (`POST /v1/logs`). */
   ingestToken: 'dev-ingest-token',
+  /** Lets ops flip feature flags at the edge (`npx lifeline flags …`). */
+  opsToken: 'dev-ops-token',
   /** Protects the store's fault-injection endpoint. */
   adminToken: 'dev-admin-token',
   ports: { collector: 4000, edge: 8787, store: 3000 },

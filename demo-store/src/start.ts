@@ -50,8 +50,13 @@ Lifeline is running (data in ${dataDir})
   edge       ${stack.urls.edge}      public key: ${stack.tokens.publicKey}
   collector  ${stack.urls.collector}      read token: ${stack.tokens.readToken}
 
+  ops token (flags): ${stack.tokens.opsToken}      store admin token (faults): ${stack.tokens.adminToken}
+
 Find a session's events:
   curl -H 'Authorization: Bearer ${stack.tokens.readToken}' '${stack.urls.collector}/v1/timeline?session_id=<id>'
+
+Flip a feature flag:
+  LIFELINE_OPS_TOKEN=${stack.tokens.opsToken} LIFELINE_EDGE_URL=${stack.urls.edge} npx lifeline flags set checkout down -m "Back soon"
 
 Ctrl-C stops all three.`);
 

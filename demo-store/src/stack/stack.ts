@@ -20,7 +20,7 @@ export interface StackOptions {
 /** The three services, their URLs and the tokens to talk to them. */
 export interface Stack {
   urls: { collector: string; edge: string; store: string };
-  tokens: { publicKey: string; readToken: string; project: string };
+  tokens: { publicKey: string; readToken: string; opsToken: string; adminToken: string; project: string };
   stop(): Promise<void>;
 }
 
@@ -72,6 +72,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       LIFELINE_KEYS: `${DEV.publicKey}:${DEV.project}`,
       LIFELINE_COLLECTOR_URL: urls.collector,
       LIFELINE_COLLECTOR_SECRET: DEV.collectorSecret,
+      LIFELINE_OPS_TOKENS: `${DEV.project}:dev-ops:${DEV.opsToken}`,
     };
     started.push(
       await startService(
@@ -126,7 +127,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }
   return {
     urls,
-    tokens: { publicKey: DEV.publicKey, readToken: DEV.readToken, project: DEV.project },
+    tokens: { publicKey: DEV.publicKey, readToken: DEV.readToken, opsToken: DEV.opsToken, adminToken: DEV.adminToken, project: DEV.project },
     stop,
   };
 }
