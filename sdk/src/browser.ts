@@ -1,28 +1,33 @@
-import { captureError, flush, init, sessionId, track } from './index.js';
+import { networkCapture } from './capture/network.js';
+import { vitalsCapture } from './capture/vitals.js';
+import { captureError, consent, feature, flush, identify, init, lastRequestId, reset, sessionId, track, type InitOptions } from './index.js';
 import { findScript } from './lib/findScript.js';
 import { safely } from './lib/safely.js';
 
+/** Calls the inline snippet queued before this script arrived: `[method name, arguments]`. */
+type Queued = [string, ArrayLike<unknown>];
+
 /**
- * The script-tag build: exposes `window.lifeline` and starts from the tag's attributes:
+ * The script-tag build: everything included (vitals and network capture too). Exposes
+ * `window.lifeline` and starts from the tag's `data-*` attributes, which map to `init`
+ * options (`data-propagate-to` is `propagateTo`):
  *
  * <script src="https://cdn.example.com/lifeline.js" data-key="pk_live_123"
- *   data-endpoint="https://edge.example.com" data-release="2024.06.1"
- *   data-environment="production"></script>
+ *   data-endpoint="https://edge.example.com" data-release="2024.06.1" async></script>
+ *
+ * Then it runs the calls the inline snippet queued (docs/sdk.md), in order.
  */
 safely(() => {
-  const w = window as unknown as { lifeline?: unknown };
+  const w = window as unknown as { lifeline?: { q?: Queued[] } };
+  const stub = w.lifeline;
   // A second copy of the tag, or a page global of the same name, is left alone: two SDKs
-  // would record every pageview and error twice.
-  if (w.lifeline) return;
-  w.lifeline = { init, track, captureError, flush, sessionId };
+  // would record every pageview and error twice. Only the snippet's stub is replaced.
+  if (stub && !Array.isArray(stub.q)) return;
+  const start = (options: InitOptions) =>
+    safely(() => init({ ...options, integrations: [vitalsCapture(), networkCapture()].concat(options?.integrations ?? []) }));
+  const api: Record<string, unknown> = { init: start, track, identify, reset, consent, captureError, lastRequestId, flush, sessionId, feature };
+  w.lifeline = api;
   const data = findScript()?.dataset;
-  if (data && data.key) {
-    init({
-      key: data.key,
-      endpoint: data.endpoint!,
-      release: data.release,
-      environment: data.environment,
-      debug: data.debug !== undefined && data.debug !== 'false',
-    });
-  }
+  if (data?.key) start(data as unknown as InitOptions);
+  for (const [name, args] of stub?.q ?? []) safely(() => (api[name] as (...a: unknown[]) => void)(...Array.from(args)));
 });

@@ -1,12 +1,18 @@
-import type { BrowserEvent } from '@lifeline/protocol';
+import type { BrowserEvent, Props } from '@lifeline/protocol';
+import { LIMITS } from '@lifeline/protocol/limits';
+import { clip } from '../lib/clip.js';
 import { createLogger } from '../lib/createLogger.js';
 import { createSession } from '../lib/createSession.js';
 import { currentUrl } from '../lib/currentUrl.js';
 import { onPageHide } from '../lib/onPageHide.js';
 import { safely } from '../lib/safely.js';
+import { scrubEvent } from '../lib/scrubEvent.js';
+import { storageGet, storageSet } from '../lib/storage.js';
+import { STORAGE_KEYS } from '../lib/storageKeys.js';
 import { uuid } from '../lib/uuid.js';
 import type { ResolvedOptions } from '../options.js';
-import { createTransport, type Send } from '../transport/createTransport.js';
+import { createStore } from '../transport/createStore.js';
+import { createTransport, type Beacon, type Send, type Transport } from '../transport/createTransport.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import type { Client, Integration, Processor, RequestHook } from './types.js';
 
@@ -14,64 +20,140 @@ export interface ClientSetup {
   options: ResolvedOptions;
   integrations: Integration[];
   send: Send;
+  beacon?: Beacon;
 }
 
+/** Breadcrumbs kept for error events. */
+const CRUMBS = 20;
+/** The kinds that leave a breadcrumb, and its type. */
+const CRUMB_KINDS: Record<string, string> = { pageview: 'nav', track: 'track', error: 'error' };
+/** Events held in memory while consent is pending. */
+const PENDING = 100;
+
 /**
- * The core: completes events with the fields every event carries, runs processors,
- * hands events to the transport and flushes when the page is hidden. Everything it
- * records comes from integrations, each set up on its own so one failing to start does
- * not stop the others.
+ * The core: completes events with the fields every event carries, samples them, runs
+ * processors, `beforeSend` and the scrubber, hands events to the transport, and flushes
+ * when the page is hidden or the browser comes back online. Everything it records comes
+ * from integrations, each set up on its own so one failing to start does not stop the
+ * others.
  */
-export function createClient({ options, integrations, send }: ClientSetup): Client {
+export function createClient({ options, integrations, send, beacon }: ClientSetup): Client {
   const log = createLogger(options.debug);
   const session = createSession();
-  const transport = createTransport(
-    { url: options.url, key: options.key, sdk: { name: SDK_NAME, version: SDK_VERSION }, log },
-    send,
-  );
   const processors: Processor[] = [];
   const requestHooks: RequestHook[] = [];
+  const crumbs: [number, string, string][] = [];
+  // true: granted; false: refused (capture off); undefined: pending (events wait in memory).
+  let consent = storageGet(STORAGE_KEYS.optOut) ? false : options.consent;
+  let pending: BrowserEvent[] = [];
+  const transport: Transport = createTransport(
+    {
+      url: options.url,
+      key: options.key,
+      sdk: { name: SDK_NAME, version: SDK_VERSION },
+      store: createStore(),
+      beacon,
+      log,
+      onSent() {
+        const drops = transport.takeDrops();
+        if (drops) client.capture({ kind: 'track', name: 'lifeline_dropped', props: drops });
+      },
+    },
+    send,
+  );
+
+  /** Adds the identity fields (known only once there is consent), processes and queues; false if dropped. */
+  function finish(fields: BrowserEvent): boolean {
+    let event: BrowserEvent | null = {
+      ...fields,
+      session_id: session.id(),
+      anon_id: session.anonId(),
+      user_id: session.userId(),
+    };
+    for (const processor of [...processors, options.beforeSend as Processor | undefined, scrubEvent]) {
+      try {
+        if (processor) event = processor(event!);
+      } catch (error) {
+        // A processor may be the one that scrubs personal data; sending unscrubbed is worse than not sending.
+        log('a processor threw; event dropped', error);
+        return false;
+      }
+      if (!event) return false;
+    }
+    transport.enqueue(event!);
+    log('queued', event);
+    return true;
+  }
 
   const client: Client = {
     options,
     transport,
     log,
-    addProcessor: (processor) => {
-      processors.push(processor);
-    },
-    sessionId: () => session.id(false),
     requestHooks,
-    onRequest: (hook) => {
-      requestHooks.push(hook);
+    addProcessor: (processor) => void processors.push(processor),
+    onRequest: (hook) => void requestHooks.push(hook),
+    sessionId: () => (consent ? session.id(false) : undefined),
+    crumb(type, text) {
+      if (consent === false) return;
+      crumbs.push([Date.now(), type, clip(text, 100)]);
+      if (crumbs.length > CRUMBS) crumbs.shift();
     },
     capture(fields) {
-      let event: BrowserEvent | null = {
-        event_id: uuid(),
-        ts: Date.now(),
-        session_id: session.id(),
-        anon_id: session.anonId(),
-        url: currentUrl(),
-        release: options.release,
-        environment: options.environment,
-        ...fields,
-      } as BrowserEvent;
-      for (const processor of processors) {
-        try {
-          event = processor(event);
-        } catch (error) {
-          // A processor may be the one that scrubs personal data; sending unscrubbed is worse than not sending.
-          log('a processor threw; event dropped', error);
-          return undefined;
-        }
-        if (!event) return undefined;
+      if (consent === false) return undefined;
+      const { kind } = fields;
+      const now = Date.now();
+      const event = { event_id: uuid(), ts: now, url: currentUrl(), release: options.release, environment: options.environment, ...fields } as BrowserEvent;
+      // Fields only some kinds have, read without narrowing on kind.
+      const loose = event as { props?: Props; name?: string; message?: string };
+      const props = loose.props;
+      // The collector finds an order's timeline by the top-level field.
+      const order = props?.order_id;
+      if (order != null && order !== '') event.order_id ??= clip(String(order), LIMITS.id);
+      if (kind === 'error' && crumbs.length && Object.keys(props ?? {}).length < LIMITS.propKeys) {
+        // [ms before the error, type, text], oldest first, as JSON text within one prop value.
+        const list = crumbs.map(([t, type, text]) => [t - now, type, text]);
+        let json;
+        while ((json = JSON.stringify(list)).length > LIMITS.propValue) list.shift();
+        loose.props = { ...props, breadcrumbs: json };
       }
-      transport.enqueue(event);
-      log('queued', event);
+      if (CRUMB_KINDS[kind]) client.crumb(CRUMB_KINDS[kind], loose.name ?? loose.message ?? event.url!);
+      // Network capture samples itself: failed and slow calls are always kept.
+      if (kind !== 'network' && !(Math.random() < (options.sampleRate[kind] ?? 1))) return undefined;
+      if (consent) return finish(event) ? event.event_id : undefined;
+      if (pending.length < PENDING) pending.push(event);
       return event.event_id;
+    },
+    identify(userId) {
+      const changed = session.userId() !== userId;
+      // Stored only with consent; until then the ID lives in memory.
+      if (consent !== false) session.setUser(userId, !!consent);
+      return changed;
+    },
+    // Without consent a new anonymous ID must not be stored yet: forget the old one only.
+    reset: () => (consent ? session.reset() : session.clear()),
+    consent(granted) {
+      consent = granted;
+      storageSet(STORAGE_KEYS.optOut, granted ? undefined : '1');
+      const waiting = pending;
+      pending = [];
+      if (granted) {
+        // An ID set while pending was kept in memory; now it may be stored.
+        const user = session.userId();
+        if (user) session.setUser(user);
+        waiting.forEach(finish);
+      }
+      else {
+        crumbs.length = 0;
+        transport.clear();
+        session.clear();
+      }
     },
   };
 
-  safely(() => onPageHide(() => void transport.flush()));
+  safely(() => {
+    onPageHide(() => void transport.flush(true));
+    addEventListener('online', () => void transport.flush());
+  });
   for (const integration of integrations) {
     try {
       integration.setup(client);

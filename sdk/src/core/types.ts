@@ -4,7 +4,7 @@ import type { ResolvedOptions } from '../options.js';
 import type { Transport } from '../transport/createTransport.js';
 
 /** Fields the client fills in on every event. */
-type BaseKey = 'event_id' | 'ts' | 'session_id' | 'anon_id' | 'release' | 'environment';
+type BaseKey = 'event_id' | 'ts' | 'session_id' | 'anon_id' | 'user_id' | 'release' | 'environment';
 
 /** Omit applied to each member of a union, so `kind` still selects the right fields. */
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -54,12 +54,28 @@ export interface Client {
   capture(fields: EventFields): string | undefined;
   /** Appends a processor; processors run in the order added. */
   addProcessor(processor: Processor): void;
-  /** The current session ID, without counting as activity. */
-  sessionId(): string;
+  /** The current session ID, without counting as activity; undefined without consent. */
+  sessionId(): string | undefined;
   /** Registers a hook on the page's fetch/XHR calls (see `RequestHook`). */
   onRequest(hook: RequestHook): void;
   /** The hooks registered so far, in order; the network capture calls them. */
   readonly requestHooks: readonly RequestHook[];
+  /**
+   * Adds a breadcrumb (`click`, `nav`, `track`, `fetch`, `xhr`, `error`): the last 20 go
+   * with every error event. Kept in memory only.
+   */
+  crumb(type: string, text: string): void;
+  /** The X-Request-Id of the latest instrumented call; set by the network capture. */
+  lastRequestId?: string;
+  /** Sets the user put on every later event (`user_id`), across page loads; true if it changed. */
+  identify(userId: string): boolean;
+  /** Forgets the user; starts a new anonymous ID and session. */
+  reset(): void;
+  /**
+   * Grants or withdraws consent. Withdrawing stops capture and deletes the SDK's stored
+   * data; granting resumes, and sends what was captured while consent was pending.
+   */
+  consent(granted: boolean): void;
 }
 
 /**

@@ -11,9 +11,11 @@ export function storageGet(key: string): string | undefined {
   }
 }
 
-export function storageSet(key: string, value: string): boolean {
+/** Stores `value` under `key`, or removes the key when `value` is undefined. False when storage refused. */
+export function storageSet(key: string, value?: string): boolean {
   try {
-    localStorage.setItem(key, value);
+    if (value === undefined) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
     return true;
   } catch {
     return false;

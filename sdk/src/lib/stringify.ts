@@ -1,21 +1,16 @@
 /**
  * Text for any value, for messages about things that are not Errors
  * (`Promise.reject({ code: 42 })`, `throw 'nope'`) and for nested props. Never throws:
- * cycles become "[Circular]" and BigInts their digits (both make JSON.stringify throw),
- * and `Object.create(null)` (which makes String() throw) falls back to its tag.
+ * cycles become "[Circular]" and BigInts their digits (both make JSON.stringify throw);
+ * what neither JSON nor String can read (a hostile Proxy) becomes "?".
  */
 export function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
   try {
     const seen = new WeakSet<object>();
-    const json = JSON.stringify(value, (_key, v: unknown) => {
-      if (typeof v === 'bigint') return String(v);
-      if (typeof v === 'object' && v !== null) {
-        if (seen.has(v)) return '[Circular]';
-        seen.add(v);
-      }
-      return v;
-    });
+    const json = JSON.stringify(value, (_key, v: unknown) =>
+      typeof v === 'bigint' ? String(v) : v && typeof v === 'object' ? (seen.has(v) ? '[Circular]' : (seen.add(v), v)) : v,
+    );
     if (json !== undefined) return json;
   } catch {
     // A throwing getter or toJSON: String() below may still say something useful.
@@ -23,6 +18,6 @@ export function stringify(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    return '?';
   }
 }

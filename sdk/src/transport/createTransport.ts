@@ -3,14 +3,21 @@ import { LIMITS, PROTOCOL_VERSION } from '@lifeline/protocol/limits';
 import { byteLength } from '../lib/byteLength.js';
 import type { Logger } from '../lib/createLogger.js';
 import { backoffDelay } from './backoffDelay.js';
+import type { Store } from './createStore.js';
 import { retryAfterMs } from './retryAfterMs.js';
-import { takeBatch, type QueuedEvent } from './takeBatch.js';
+import { takeBatch } from './takeBatch.js';
+import { toQueued, type QueuedEvent } from './toQueued.js';
 
 /**
  * Browsers refuse a keepalive request once the keepalive bodies in flight would pass
  * 64 KiB (Fetch standard, "inflight keepalive bytes"); beyond it we send without keepalive.
+ * The page's own keepalive requests and sendBeacon share those 64 KiB, so ours plan for
+ * 60 000 bytes and leave the rest to the page.
  */
-const KEEPALIVE_BUDGET = 65536;
+const KEEPALIVE_BUDGET = 60_000;
+
+/** Why events were given up; counted per reason and reported (see `takeDrops`). */
+export type DropReason = 'queue_full' | 'storage_full' | 'rejected' | 'max_attempts' | 'error_burst';
 
 export interface TransportOptions {
   /** Where batches are posted: `{endpoint}/v1/events`. Network capture skips this URL. */
@@ -18,22 +25,27 @@ export interface TransportOptions {
   /** The project's public ingest key. */
   key: string;
   sdk: { name: string; version: string };
-  /** Delay before a batch holding an error is sent. @default 1000 */
-  urgentDelayMs?: number;
-  /** Delay before other events are sent. @default 5000 */
-  delayMs?: number;
-  /** Send at once when this many events are queued. @default 20 */
-  flushAt?: number;
   /** Most events held; beyond it the oldest are dropped (and counted). @default 1000 */
   maxQueue?: number;
-  /** Largest body, kept under the keepalive budget so page-hide sends are allowed. @default 60000 */
-  maxBodyBytes?: number;
-  /** Most events per body. @default LIMITS.sdkBatchEvents */
-  maxBatchEvents?: number;
   /** Sends of one event before it is given up. @default 10 */
   maxAttempts?: number;
+  /** Where unsent events wait for a later page or the `online` event. */
+  store?: Store;
+  /** Posts a body without waiting for an answer (`navigator.sendBeacon`); false when refused. */
+  beacon?: Beacon;
+  /** Called after each accepted batch. */
+  onSent?(): void;
   log?: Logger;
 }
+
+/** Delays before a send, by event kind: errors and degrade events are urgent, vitals can wait. */
+export const DELAYS: Record<string, number> = { error: 1000, degrade: 1000, vital: 60_000 };
+/** The delay for every other kind (pageview, track, network). */
+export const DELAY = 5000;
+/** Send at once when this many events are queued. */
+export const FLUSH_AT = 20;
+/** Largest body, under the 64 KiB keepalive budget so a page-hide send is allowed. */
+export const MAX_BODY = 60_000;
 
 export interface SendRequest {
   url: string;
@@ -50,12 +62,17 @@ export interface SendResult {
 /** Posts one body; may reject, which counts as a network error. */
 export type Send = (request: SendRequest) => Promise<SendResult>;
 
+/** Queues a body for sending after the page is gone; false when the browser refused it. */
+export type Beacon = (url: string, body: string) => boolean;
+
 export interface TransportStats {
   queued: number;
   inFlight: number;
   sent: number;
   dropped: number;
   failures: number;
+  /** Dropped events by reason, since the last `takeDrops`. */
+  drops: Partial<Record<DropReason, number>>;
 }
 
 export interface Transport {
@@ -65,8 +82,17 @@ export interface Transport {
   /**
    * Sends everything queued now, ignoring delays and backoff, and waits for every send in
    * flight. Resolves true when nothing handed in so far is left undelivered; never rejects.
+   * `hidden`: the page may be going away, so bodies are cut to fit the keepalive budget,
+   * what does not fit goes by `beacon`, and what is refused (or cannot be sent while
+   * offline) is stored.
    */
-  flush(): Promise<boolean>;
+  flush(hidden?: boolean): Promise<boolean>;
+  /** Counts `count` events given up for `reason`. */
+  drop(count: number, reason: DropReason): void;
+  /** The drop counts since the last call, or undefined when nothing was dropped. */
+  takeDrops(): TransportStats['drops'] | undefined;
+  /** Forgets every queued and stored event (consent withdrawn). */
+  clear(): void;
   stats(): TransportStats;
 }
 
@@ -74,30 +100,26 @@ export interface Transport {
  * Queues events and posts them in batches, shaped as `createTransport(options, send)` so
  * the queue, batching and retry logic is tested with an injected `send`.
  *
- * Errors go out within `urgentDelayMs`, other events within `delayMs` or as soon as
- * `flushAt` are queued. Bodies stay under `maxBodyBytes` and `maxBatchEvents`. Network
- * errors, 5xx and 429 are retried with exponential backoff and jitter (at least as long as
- * `Retry-After` asks); other 4xx drop the batch, since sending it again cannot help.
+ * Each event is sent within its kind's delay (`DELAYS`, else `DELAY`), or at once when
+ * `FLUSH_AT` are queued; every send takes everything queued, in bodies of at most
+ * `MAX_BODY` bytes and LIMITS.sdkBatchEvents events. Network errors, 5xx and 429 are
+ * retried with exponential backoff and jitter (at least as long as `Retry-After` asks)
+ * and the unsent events are stored; other 4xx drop the batch, since sending it again
+ * cannot help. Events found in the store are sent after a second.
  *
  * @example
  * const transport = createTransport({ url, key, sdk }, createFetchSend());
  * transport.enqueue(event);
  */
 export function createTransport(options: TransportOptions, send: Send): Transport {
-  const urgentDelay = options.urgentDelayMs ?? 1000;
-  const delay = options.delayMs ?? 5000;
-  const flushAt = options.flushAt ?? 20;
-  const maxQueue = options.maxQueue ?? 1000;
-  const maxBody = options.maxBodyBytes ?? 60000;
-  const maxEvents = options.maxBatchEvents ?? LIMITS.sdkBatchEvents;
-  const maxAttempts = options.maxAttempts ?? 10;
-  const log = options.log ?? (() => {});
-  const { url, key } = options;
+  const { url, key, store, beacon, onSent, maxQueue = 1000, maxAttempts = 10, log = () => {} } = options;
   const head = `{"v":${PROTOCOL_VERSION},"key":${JSON.stringify(key)},"sdk":${JSON.stringify(options.sdk)},"sent_at":`;
   // sent_at has 13 digits until the year 2286.
   const overhead = byteLength(head) + 13 + byteLength(',"events":[]}');
 
-  let queue: QueuedEvent[] = [];
+  let queue: QueuedEvent[] = store?.load() ?? [];
+  // Whether storage may hold events of ours, so the common case never touches it.
+  let stored = queue.length > 0;
   const inFlight = new Set<Promise<boolean>>();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let dueAt = Infinity;
@@ -106,113 +128,159 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
   let keepaliveBytes = 0;
   let sent = 0;
   let dropped = 0;
+  let drops: TransportStats['drops'] = {};
 
-  function drop(count: number, why: string): void {
+  function drop(count: number, reason: DropReason): void {
+    if (count < 1) return;
     dropped += count;
-    log(`dropped ${count} event(s): ${why}`);
+    drops[reason] = (drops[reason] ?? 0) + count;
+    log('dropped', count, reason);
   }
 
-  function trim(): void {
-    const excess = queue.length - maxQueue;
-    if (excess > 0) {
-      queue.splice(0, excess);
-      drop(excess, 'queue full');
-    }
+  /** Puts `events` back at the head of the queue (they are the oldest) and applies maxQueue. */
+  function requeue(events: QueuedEvent[]): void {
+    queue = events.concat(queue);
+    drop(queue.splice(0, queue.length - maxQueue).length, 'queue_full');
   }
 
-  /** Arms the timer to send in `wait` ms, unless it is already due sooner; never before retryAt. */
+  /** Stores `add` and forgets `remove`, if there is a store and anything to do. */
+  function persist(add: QueuedEvent[], remove?: QueuedEvent[]): void {
+    if (!store || !(stored || add.length)) return;
+    const [count, leftOut] = store.save(add, remove);
+    stored = count > 0;
+    drop(leftOut, 'storage_full');
+  }
+
+  /**
+   * Arms the timer to send in `wait` ms (never before retryAt), unless it is already due
+   * sooner; a negative `wait` only cancels the timer.
+   */
   function schedule(wait: number): void {
     const now = Date.now();
     const at = Math.max(now + wait, retryAt);
-    if (at >= dueAt) return;
+    if (wait >= 0 && at >= dueAt) return;
     clearTimeout(timer);
-    dueAt = at;
-    timer = setTimeout(() => {
-      disarm();
-      sendQueued();
-    }, at - now);
+    dueAt = wait < 0 ? Infinity : at;
+    if (wait >= 0) timer = setTimeout(() => sendQueued(false), at - now);
   }
 
-  /** Drops any pending timer, so the next schedule() can arm an earlier or later one. */
-  function disarm(): void {
-    clearTimeout(timer);
-    timer = undefined;
-    dueAt = Infinity;
+  function delivered(batch: QueuedEvent[]): boolean {
+    sent += batch.length;
+    persist([], batch);
+    try {
+      onSent?.();
+    } catch {
+      // The callback belongs to the client; a bug there must not fail the send.
+    }
+    return true;
   }
 
-  async function post(batch: QueuedEvent[]): Promise<boolean> {
+  async function post(batch: QueuedEvent[], hidden: boolean): Promise<boolean> {
     const body = `${head}${Date.now()},"events":[${batch.map((e) => e.json).join(',')}]}`;
     const bytes = byteLength(body);
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
+    if (hidden && !keepalive) {
+      // A fetch without keepalive dies with the page. sendBeacon has its own quota in
+      // some engines; where it shares the keepalive one (Chromium) it refuses, and the
+      // batch waits in storage for the next page.
+      try {
+        if (beacon?.(url, body)) return delivered(batch);
+      } catch {
+        // Refused.
+      }
+      requeue(batch);
+      persist(queue);
+      return false;
+    }
     if (keepalive) keepaliveBytes += bytes;
     let result: SendResult;
     try {
       result = await send({ url, body, keepalive });
     } catch {
       result = { status: 0 };
-    } finally {
-      if (keepalive) keepaliveBytes -= bytes;
     }
+    if (keepalive) keepaliveBytes -= bytes;
     const { status } = result;
-    if (status >= 200 && status < 300) {
+    if (status > 199 && status < 300) {
       failures = 0;
-      sent += batch.length;
-      return true;
+      return delivered(batch);
     }
-    if (status === 0 || status === 429 || status >= 500) {
-      failures++;
+    if (!status || status === 429 || status > 499) {
       const again = batch.filter((e) => ++e.attempts < maxAttempts);
-      if (again.length < batch.length) drop(batch.length - again.length, 'too many attempts');
-      // Back to the head of the queue: these are the oldest events.
-      queue = again.concat(queue);
-      trim();
-      const wait = Math.max(backoffDelay(failures), retryAfterMs(result.retryAfter) ?? 0);
+      drop(batch.length - again.length, 'max_attempts');
+      requeue(again);
+      persist(queue, batch);
+      const wait = Math.max(backoffDelay(++failures), retryAfterMs(result.retryAfter) ?? 0);
       retryAt = Date.now() + wait;
-      log(`send failed (${status || 'network error'}), retrying in ${Math.round(wait)} ms`);
+      log('send failed', status, 'retry in', wait);
       // Retry when the backoff ends, not later: these events have waited their delay already.
-      disarm();
+      schedule(-1);
       if (queue.length) schedule(0);
       return false;
     }
-    drop(batch.length, `refused with ${status}`);
+    drop(batch.length, 'rejected');
+    persist([], batch);
     return false;
   }
 
-  function sendQueued(): void {
+  function sendQueued(hidden: boolean): void {
+    schedule(-1);
     // Cut every batch before posting any: a send that fails synchronously puts its events
-    // back in the queue, and must not be posted again by this same loop.
+    // back in the queue, and must not be posted again by this same loop. On page hide,
+    // batches are cut to what is left of the keepalive budget, so as much as possible
+    // leaves with keepalive.
     const batches: QueuedEvent[][] = [];
-    while (queue.length) batches.push(takeBatch(queue, maxEvents, maxBody - overhead));
+    let room = KEEPALIVE_BUDGET - keepaliveBytes;
+    while (queue.length) {
+      const batch = takeBatch(queue, LIMITS.sdkBatchEvents, (hidden && room > overhead + 1024 ? Math.min(MAX_BODY, room) : MAX_BODY) - overhead);
+      room -= batch.reduce((n, e) => n + e.bytes + 1, overhead);
+      batches.push(batch);
+    }
     for (const batch of batches) {
-      const p = post(batch);
+      const p = post(batch, hidden);
       const done = () => inFlight.delete(p);
       inFlight.add(p);
       p.then(done, done);
     }
   }
 
+  if (queue.length) schedule(DELAYS.error!);
+
   return {
     url,
     enqueue(event) {
       try {
-        const json = JSON.stringify(event);
-        queue.push({ json, bytes: byteLength(json), urgent: event.kind === 'error', attempts: 0 });
-        trim();
-        schedule(queue.length >= flushAt ? 0 : event.kind === 'error' ? urgentDelay : delay);
+        queue.push(toQueued(event));
+        requeue([]);
+        schedule(queue.length >= FLUSH_AT ? 0 : DELAYS[event.kind] ?? DELAY);
       } catch (error) {
-        log('could not queue event', error);
+        log('could not queue', error);
       }
     },
-    async flush() {
+    async flush(hidden = false) {
       try {
-        disarm();
-        sendQueued();
-        const results = await Promise.all([...inFlight]);
+        // The page may be gone before a failing send could store its events.
+        if (hidden && (failures || globalThis.navigator?.onLine === false)) persist(queue);
+        sendQueued(hidden);
+        const results = await Promise.all(inFlight);
         return results.every(Boolean) && !queue.length;
       } catch {
         return false;
       }
     },
-    stats: () => ({ queued: queue.length, inFlight: inFlight.size, sent, dropped, failures }),
+    drop,
+    takeDrops() {
+      const taken = drops;
+      if (!Object.keys(taken).length) return undefined;
+      drops = {};
+      return taken;
+    },
+    clear() {
+      queue = [];
+      schedule(-1);
+      store?.clear();
+      stored = false;
+    },
+    stats: () => ({ queued: queue.length, inFlight: inFlight.size, sent, dropped, failures, drops }),
   };
 }

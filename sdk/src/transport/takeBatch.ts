@@ -1,12 +1,4 @@
-/** What the transport keeps per queued event. */
-export interface QueuedEvent {
-  /** The event serialised once, so retries send exactly the same bytes and event_id. */
-  json: string;
-  bytes: number;
-  /** Sent within the short delay (errors) rather than the normal one. */
-  urgent: boolean;
-  attempts: number;
-}
+import type { QueuedEvent } from './toQueued.js';
 
 /**
  * Removes and returns the longest run from the head of `queue` that fits in one batch:

@@ -1,12 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SDK_DIR = fileURLToPath(new URL('../..', import.meta.url));
 const ROOTS: Record<string, string> = { dist: join(SDK_DIR, 'dist'), fixtures: join(SDK_DIR, 'test', 'fixtures') };
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.map': 'application/json' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.css': 'text/css',
+};
 
 export interface RecordedRequest {
   method: string;
@@ -30,9 +36,21 @@ export interface PostedBatch {
 /** Decides the answer to each `POST /v1/events`; the default accepts everything with 202. */
 export type Responder = (request: RecordedRequest) => Reply;
 
+/** A call that reached `/api/…`, with what the tests check. */
+export interface ApiCall {
+  method: string;
+  path: string;
+  /** Origin of the page that made the call (absent for same-origin GETs). */
+  origin?: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
 export interface TestServer {
   /** Where fixtures are served: `http://127.0.0.1:<port>`. */
   origin: string;
+  /** Every request to `/api/…`, OPTIONS included, in arrival order. */
+  api: ApiCall[];
   /** The ingest stand-in: `http://localhost:<port>`, a different origin from the pages. */
   endpoint: string;
   /** Every request to `/v1/events`, OPTIONS included, in arrival order. */
@@ -51,6 +69,40 @@ export interface TestServer {
 
 const accept: Responder = () => ({ status: 202 });
 
+/** Custom headers the `/api/` stand-in allows cross-origin with `cors=headers`. */
+const ALLOWED_HEADERS = 'X-Request-Id, traceparent, X-Custom, Content-Type';
+
+/**
+ * The store's backend stand-in, `/api/<anything>`, steered by query parameters:
+ * `status` (default 200), `delay` in ms before answering, `stream` (answer in chunks)
+ * and `cors`: `headers` allows the request-ID headers from any origin, `simple` allows
+ * any origin but no custom header (a third party: preflights fail), absent means no CORS
+ * headers at all. It answers with JSON echoing the method, body and headers it received.
+ */
+function answerApi(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  const cors = url.searchParams.get('cors');
+  const allow: Record<string, string> = cors ? { 'Access-Control-Allow-Origin': '*' } : {};
+  if (req.method === 'OPTIONS') {
+    if (cors !== 'headers') return void res.writeHead(405).end();
+    return void res.writeHead(204, { ...allow, 'Access-Control-Allow-Headers': ALLOWED_HEADERS, 'Access-Control-Allow-Methods': 'GET, POST, PUT' }).end();
+  }
+  const status = Number(url.searchParams.get('status') ?? 200);
+  const reply = JSON.stringify({ method: req.method, body, headers: req.headers });
+  const send = () => {
+    if (res.destroyed) return;
+    res.writeHead(status, { ...allow, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    if (!url.searchParams.has('stream')) return void res.end(reply);
+    // Three chunks a little apart, so a reader sees a stream rather than one buffer.
+    let i = 0;
+    const parts = [reply.slice(0, 10), reply.slice(10, 20), reply.slice(20)];
+    const next = () => (i < 2 ? (res.write(parts[i++]), setTimeout(next, 20)) : res.end(parts[2]));
+    next();
+  };
+  const delay = Number(url.searchParams.get('delay') ?? 0);
+  if (delay > 0) setTimeout(send, delay);
+  else send();
+}
+
 /**
  * A tiny HTTP server for browser tests: serves `test/fixtures/*.html` (with `{{ENDPOINT}}`
  * replaced by the `endpoint` query parameter or by `endpoint` below) and `dist/`, and
@@ -58,6 +110,7 @@ const accept: Responder = () => ({ status: 202 });
  */
 export async function startServer(): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
+  const api: ApiCall[] = [];
   let responder = accept;
   let port = 0;
 
@@ -67,6 +120,11 @@ export async function startServer(): Promise<TestServer> {
     req.on('end', () => {
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://x');
+        if (url.pathname.startsWith('/api/')) {
+          const body = Buffer.concat(chunks).toString('utf8');
+          api.push({ method: req.method ?? '', path: url.pathname + url.search, origin: req.headers.origin, headers: req.headers, body });
+          return answerApi(req, res, url, body);
+        }
         if (url.pathname === '/v1/events') {
           const recorded: RecordedRequest = {
             method: req.method ?? '',
@@ -94,7 +152,12 @@ export async function startServer(): Promise<TestServer> {
           let content: string | Buffer = await readFile(file);
           if (extname(file) === '.html') {
             const endpoint = url.searchParams.get('endpoint') ?? `http://localhost:${port}`;
-            content = content.toString('utf8').replaceAll('{{ENDPOINT}}', endpoint);
+            // Attributes a test sets through the page URL: ?attrs=data-x%3D%22y%22
+            content = content
+              .toString('utf8')
+              .replaceAll('{{ENDPOINT}}', endpoint)
+              .replaceAll('{{PARTNER}}', `http://localhost:${port}`)
+              .replaceAll('{{ATTRS}}', url.searchParams.get('attrs') ?? '');
           }
           res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
           res.end(content);
@@ -116,6 +179,7 @@ export async function startServer(): Promise<TestServer> {
     origin: `http://127.0.0.1:${port}`,
     endpoint: `http://localhost:${port}`,
     requests,
+    api,
     respondWith(next) {
       responder = next;
     },
@@ -132,6 +196,7 @@ export async function startServer(): Promise<TestServer> {
     },
     reset() {
       requests.length = 0;
+      api.length = 0;
       responder = accept;
     },
     close: () =>

@@ -7,6 +7,7 @@ function memoryStorage() {
   return {
     getItem: (k: string) => data.get(k) ?? null,
     setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
     data,
   };
 }
@@ -65,5 +66,35 @@ describe('createSession', () => {
   it('ignores a corrupt stored session', () => {
     storage.setItem('lifeline:session', '{not json');
     expect(createSession().id()).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('reads and writes nothing until an ID is asked for', () => {
+    const session = createSession();
+    expect(storage.data.size).toBe(0);
+    session.setUser('u1', false);
+    expect(session.userId()).toBe('u1');
+    expect(storage.data.size).toBe(0);
+  });
+
+  it('keeps the user across page loads until reset, which also renews the anonymous ID and session', () => {
+    const a = createSession();
+    a.setUser('cust_1');
+    const [anon, sid] = [a.anonId(), a.id()];
+    const b = createSession();
+    expect(b.userId()).toBe('cust_1');
+    b.reset();
+    expect(b.userId()).toBeUndefined();
+    expect(b.anonId()).not.toBe(anon);
+    expect(b.id()).not.toBe(sid);
+    expect(createSession().userId()).toBeUndefined();
+  });
+
+  it('clear() forgets everything, in memory and in storage', () => {
+    const session = createSession();
+    session.setUser('cust_1');
+    session.id();
+    session.clear();
+    expect(storage.data.size).toBe(0);
+    expect(session.userId()).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { BrowserEvent, LIMITS, PROTOCOL_VERSION, SdkBatch } from '@lifeline/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createStore } from '../../src/transport/createStore.js';
 import {
   createTransport,
   type Send,
@@ -125,7 +126,7 @@ describe('createTransport: batching', () => {
     expect(requests.map((r) => r.keepalive)).toEqual([true, false, true]);
   });
 
-  it('uses keepalive only while the bodies in flight stay within 64 KiB', async () => {
+  it('uses keepalive only while the bodies in flight stay within the 60 000-byte plan for the 64 KiB budget', async () => {
     const requests: SendRequest[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
@@ -135,10 +136,10 @@ describe('createTransport: batching', () => {
       return { status: 202 };
     });
     const t = make(send);
-    // 30 000 bytes each: one event per batch, and only two fit the 64 KiB budget at once.
-    for (let i = 0; i < 3; i++) t.enqueue(trackEvent({ blob: 'x'.repeat(30000) }));
+    // 25 000 bytes each: two per body; the second body would pass the budget while the first is in flight.
+    for (let i = 0; i < 3; i++) t.enqueue(trackEvent({ blob: 'x'.repeat(25000) }));
     const flushed = t.flush();
-    expect(requests.map((r) => r.keepalive)).toEqual([true, true, false]);
+    expect(requests.map((r) => r.keepalive)).toEqual([true, false]);
     release();
     await expect(flushed).resolves.toBe(true);
   });
@@ -226,7 +227,7 @@ describe('createTransport: retries', () => {
     await expect(t.flush()).resolves.toBe(false);
     await vi.advanceTimersByTimeAsync(600_000);
     expect(send).toHaveBeenCalledTimes(1);
-    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1 });
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1, drops: { rejected: 1 } });
   });
 
   it('backs off exponentially across consecutive failures', async () => {
@@ -285,6 +286,180 @@ describe('createTransport: retries', () => {
     t.enqueue(errorEvent());
     await vi.advanceTimersByTimeAsync(600_000);
     expect(send).toHaveBeenCalledTimes(3);
-    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1 });
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1, drops: { max_attempts: 1 } });
+  });
+});
+
+describe('createTransport: lanes', () => {
+  it.each([
+    ['degrade', 1000],
+    ['error', 1000],
+    ['pageview', 5000],
+    ['network', 5000],
+    ['vital', 60_000],
+  ])('sends a lone %s event after %i ms', async (kind, delay) => {
+    const { send } = recorder();
+    const t = make(send);
+    t.enqueue({ ...trackEvent(), kind } as BrowserEvent);
+    await vi.advanceTimersByTimeAsync(delay - 1);
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends waiting vitals along with the next batch of other events', async () => {
+    const { send, bodies } = recorder();
+    const t = make(send);
+    t.enqueue({ ...trackEvent(), kind: 'vital' } as BrowserEvent);
+    t.enqueue(trackEvent());
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(bodies()[0]!.events).toHaveLength(2);
+  });
+});
+
+describe('createTransport: drops', () => {
+  it('counts drops by reason and hands them over once', () => {
+    const t = make(recorder().send);
+    expect(t.takeDrops()).toBeUndefined();
+    t.drop(2, 'error_burst');
+    t.drop(0, 'queue_full');
+    t.drop(1, 'error_burst');
+    expect(t.takeDrops()).toEqual({ error_burst: 3 });
+    expect(t.takeDrops()).toBeUndefined();
+    expect(t.stats().dropped).toBe(3);
+  });
+
+  it('calls onSent after each accepted batch only', async () => {
+    const onSent = vi.fn();
+    const { send } = recorder({ status: 503 }, { status: 400 });
+    const t = createTransport({ ...base, onSent }, send);
+    t.enqueue(trackEvent());
+    await t.flush();
+    await vi.advanceTimersByTimeAsync(1000);
+    t.enqueue(trackEvent());
+    await t.flush();
+    expect(onSent).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** A Map-backed stand-in for localStorage. */
+function memoryStorage() {
+  const data = new Map<string, string>();
+  vi.stubGlobal('localStorage', {
+    getItem: (k: string) => data.get(k) ?? null,
+    setItem: (k: string, v: string) => void data.set(k, v),
+    removeItem: (k: string) => void data.delete(k),
+  });
+  return data;
+}
+
+const storedIds = (data: Map<string, string>) => (JSON.parse(data.get('lifeline:queue') ?? '[]') as BrowserEvent[]).map((e) => e.event_id);
+
+describe('createTransport: storage', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('stores what it could not send, removes what it delivered, and never touches storage otherwise', async () => {
+    const data = memoryStorage();
+    const setItem = vi.spyOn(localStorage, 'setItem');
+    const { send } = recorder({ status: 0 });
+    const t = createTransport({ ...base, store: createStore() }, send);
+    const [a, b] = [trackEvent(), trackEvent()];
+    t.enqueue(a);
+    t.enqueue(b);
+    await t.flush();
+    expect(storedIds(data)).toEqual([a.event_id, b.event_id]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(data.has('lifeline:queue')).toBe(false);
+    const writes = setItem.mock.calls.length;
+    t.enqueue(trackEvent());
+    await t.flush();
+    expect(setItem.mock.calls.length).toBe(writes);
+  });
+
+  it('sends stored events from an earlier page after a second, with their event_ids', async () => {
+    const data = memoryStorage();
+    const old = trackEvent();
+    data.set('lifeline:queue', JSON.stringify([old]));
+    const { send, bodies } = recorder();
+    createTransport({ ...base, store: createStore() }, send);
+    await vi.advanceTimersByTimeAsync(999);
+    expect(send).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(bodies()[0]!.events).toEqual([old]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(data.has('lifeline:queue')).toBe(false);
+  });
+
+  it('keeps events another tab stored when it delivers its own', async () => {
+    const data = memoryStorage();
+    const theirs = trackEvent();
+    const { send } = recorder({ status: 503 });
+    const t = createTransport({ ...base, store: createStore() }, send);
+    const mine = trackEvent();
+    t.enqueue(mine);
+    await t.flush();
+    data.set('lifeline:queue', JSON.stringify([theirs, ...JSON.parse(data.get('lifeline:queue')!)]));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(storedIds(data)).toEqual([theirs.event_id]);
+  });
+
+  it('on page hide while offline, stores the queue before trying to send it', async () => {
+    const data = memoryStorage();
+    vi.stubGlobal('navigator', { onLine: false });
+    let stored: string[] = [];
+    const send = vi.fn<Send>(async () => {
+      stored = storedIds(data);
+      return { status: 0 };
+    });
+    const t = createTransport({ ...base, store: createStore() }, send);
+    const e = trackEvent();
+    t.enqueue(e);
+    await t.flush(true);
+    expect(stored).toEqual([e.event_id]);
+  });
+
+  it('forgets queued and stored events on clear()', async () => {
+    const data = memoryStorage();
+    const { send } = recorder({ status: 0 });
+    const t = createTransport({ ...base, store: createStore() }, send);
+    t.enqueue(trackEvent());
+    await t.flush();
+    t.clear();
+    expect(data.has('lifeline:queue')).toBe(false);
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(send).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('createTransport: page hide', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('cuts bodies to the keepalive budget left, sends the rest by beacon, and stores what the beacon refuses', async () => {
+    const data = memoryStorage();
+    const requests: SendRequest[] = [];
+    const send = vi.fn<Send>(async (request) => {
+      requests.push(request);
+      return new Promise<SendResult>(() => {});
+    });
+    const beacons: string[] = [];
+    const beacon = vi.fn((_url: string, body: string) => beacons.push(body) < 2);
+    const t = createTransport({ ...base, store: createStore(), beacon }, send);
+    // One 40 KB body is in flight with keepalive; 20 KB of the budget is left.
+    t.enqueue(trackEvent({ blob: 'x'.repeat(40_000) }));
+    void t.flush();
+    const events = Array.from({ length: 30 }, () => trackEvent({ blob: 'y'.repeat(3000) }));
+    for (const e of events) t.enqueue(e);
+    void t.flush(true);
+    const kept = requests.slice(1);
+    expect(kept.every((r) => r.keepalive)).toBe(true);
+    const keptBytes = kept.reduce((n, r) => n + Buffer.byteLength(r.body), 0);
+    expect(keptBytes + Buffer.byteLength(requests[0]!.body)).toBeLessThanOrEqual(60_000);
+    expect(keptBytes).toBeGreaterThan(15_000);
+    expect(beacon).toHaveBeenCalledTimes(2);
+    const viaKeepalive = kept.flatMap((r) => SdkBatch.parse(JSON.parse(r.body)).events.map((e) => (e as BrowserEvent).event_id));
+    const viaBeacon = SdkBatch.parse(JSON.parse(beacons[0]!)).events.map((e) => (e as BrowserEvent).event_id);
+    const refused = SdkBatch.parse(JSON.parse(beacons[1]!)).events.map((e) => (e as BrowserEvent).event_id);
+    expect([...viaKeepalive, ...viaBeacon, ...refused]).toEqual(events.map((e) => e.event_id));
+    expect(storedIds(data)).toEqual(refused);
   });
 });
