@@ -39,7 +39,7 @@ export function createStore(d: StoreDeps): Hono<{ Variables: RequestVars }> {
   app.get('/health', (c) => c.json({ ok: true }));
   app.use(requestLog(d.log));
   app.route('/api', createShopApi(d));
-  app.route('/admin', createAdminApi(d.faults, d.adminToken));
+  app.route('/admin', createAdminApi(d.faults, d.adminToken, d.shop));
 
   const render = (c: Context<{ Variables: RequestVars }>, title: string, body: string, status: 200 | 404 = 200) => {
     const cart = d.shop.cart(getCookie(c, 'ft_cart'));

@@ -194,6 +194,15 @@ describe('store API', () => {
     expect(s.faults.get().orders_503).toBe(status === 200);
   });
 
+  it('support finds a customer by email (admin token only)', async () => {
+    const s = fresh();
+    const reg = await s.call('POST', '/api/register', { email: 'Dee@Example.com', name: 'Dee', password: 'long-enough' });
+    expect((await s.call('GET', '/admin/users?email=dee@example.com')).status).toBe(401);
+    const found = await s.call('GET', '/admin/users?email=DEE@example.com', undefined, { Authorization: 'Bearer admin-secret' });
+    expect(found.json).toEqual({ id: reg.json.user.id, email: 'dee@example.com', name: 'Dee' });
+    expect((await s.call('GET', '/admin/users?email=nobody@example.com', undefined, { Authorization: 'Bearer admin-secret' })).status).toBe(404);
+  });
+
   it('refuses invalid faults with a reason', async () => {
     const s = fresh();
     const r = await s.call('PUT', '/admin/faults', { primary: { mode: 'exploding' } }, { Authorization: 'Bearer admin-secret' });

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
 import type { FaultSwitch } from '../shop/faults';
+import type { Shop } from '../shop/shop';
 import type { RequestVars } from '../logging/request-log';
 import { apiError } from './errors';
 
@@ -11,10 +12,12 @@ const same = (a: string, b: string) => {
 };
 
 /**
- * `/admin/faults`: read, change (PUT a partial, validated) or clear (DELETE) the injected
- * faults. Bearer admin token, compared in constant time.
+ * The store's back office, behind a bearer admin token compared in constant time:
+ * `/admin/faults` reads, changes (PUT a partial, validated) or clears (DELETE) the injected
+ * faults; `/admin/users?email=` is how support turns a customer's email into the user ID
+ * that Lifeline's timelines are keyed by (Lifeline itself stores no emails).
  */
-export function createAdminApi(faults: FaultSwitch, adminToken: string): Hono<{ Variables: RequestVars }> {
+export function createAdminApi(faults: FaultSwitch, adminToken: string, shop: Shop): Hono<{ Variables: RequestVars }> {
   const admin = new Hono<{ Variables: RequestVars }>();
   admin.use(async function adminAuth(c, next) {
     const auth = c.req.header('authorization') ?? '';
@@ -22,6 +25,10 @@ export function createAdminApi(faults: FaultSwitch, adminToken: string): Hono<{ 
     if (!token) return apiError(c, 401, 'unauthorized', 'a Bearer admin token is required');
     if (!same(token, adminToken)) return apiError(c, 403, 'forbidden', 'wrong admin token');
     await next();
+  });
+  admin.get('/users', (c) => {
+    const user = shop.userByEmail(c.req.query('email') ?? '');
+    return user ? c.json({ id: user.id, email: user.email, name: user.name }) : apiError(c, 404, 'not_found', 'no customer with that email');
   });
   admin.get('/faults', (c) => c.json(faults.get()));
   admin.put('/faults', async (c) => {

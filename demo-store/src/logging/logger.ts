@@ -32,13 +32,21 @@ export interface LoggerOptions {
 
 const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, fatal: 5 };
 
+/**
+ * Millisecond timestamps that never repeat within this process: records written in the same
+ * millisecond (a failover logs four lines in one) would otherwise tie, and a timeline could
+ * not tell their order. Drift stays tiny: the store writes far fewer than 1000 lines a second.
+ */
+let lastStamp = 0;
+const stamp = () => (lastStamp = Math.max(Date.now(), lastStamp + 1));
+
 /** A structured logger whose records carry the request ID the SDK put on the call. */
 export function createLogger(o: LoggerOptions, context: LogContext = {}): Logger {
   const echo = o.echo ?? 'warn';
   const write = (level: LogLevel, message: string, attrs?: Attrs) => {
     const record: BackendLog = {
       event_id: randomUUID(),
-      timestamp: Date.now(),
+      timestamp: stamp(),
       level,
       message,
       service: o.service,
