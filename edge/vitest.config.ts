@@ -15,12 +15,22 @@ export default defineConfig({
       {
         // The default environment: batches go to the collector by fetch.
         plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath } })],
-        test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**'] },
+        test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**', 'test/cli/**'] },
       },
       {
         // The `queue` environment: LIFELINE_QUEUE bound as producer and consumer.
         plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath, environment: 'queue' } })],
         test: { name: 'edge-queue', include: ['test/queue/**/*.test.ts'] },
+      },
+      {
+        // The ops CLI runs in Node, against a real `wrangler dev` started by the tests.
+        test: {
+          name: 'edge-cli',
+          include: ['test/cli/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },

@@ -1,8 +1,8 @@
-import { featureName } from '@lifeline/protocol';
-import type { Bindings } from './env';
+import { featureName, LIMITS } from '@lifeline/protocol';
+import type { Vars } from './env';
 import { HttpError } from './errors';
 
-/** The edge's settings, parsed from the string vars in `Bindings`. */
+/** The edge's settings, parsed from the string vars in `Vars`. */
 export interface Config {
   /** Public ingest key → project. */
   keys: ReadonlyMap<string, string>;
@@ -11,6 +11,16 @@ export interface Config {
   /** `'*'` or the exact origins allowed. */
   allowedOrigins: '*' | readonly string[];
   features: readonly string[];
+  /** Ops API tokens; empty when `LIFELINE_OPS_TOKENS` is unset (the ops API is then closed). */
+  opsTokens: readonly OpsToken[];
+}
+
+/** One `project:label:token` triple of `LIFELINE_OPS_TOKENS`. */
+export interface OpsToken {
+  project: string;
+  /** Who holds the token; recorded as the actor of every change made with it. */
+  label: string;
+  token: string;
 }
 
 /** Splits a comma-separated var, trimming blanks away. */
@@ -22,11 +32,36 @@ function list(value: string | undefined): string[] {
 }
 
 /**
+ * `project:label:token` triples. The token is everything after the second colon, so it
+ * may contain colons itself. The same token twice would make its project ambiguous.
+ */
+function parseOpsTokens(value: string | undefined): OpsToken[] {
+  const tokens: OpsToken[] = [];
+  for (const [i, triple] of list(value).entries()) {
+    const first = triple.indexOf(':');
+    const second = first < 0 ? -1 : triple.indexOf(':', first + 1);
+    const project = triple.slice(0, Math.max(first, 0)).trim();
+    const label = triple.slice(first + 1, Math.max(second, 0)).trim();
+    const token = triple.slice(second + 1).trim();
+    if (first < 0 || second < 0 || !project || !label || !token) {
+      throw new Error(`LIFELINE_OPS_TOKENS entry ${i + 1} is not a project:label:token triple`);
+    }
+    if (project.length > LIMITS.label || label.length > LIMITS.label) {
+      throw new Error(`LIFELINE_OPS_TOKENS entry ${i + 1} has a project or label over ${LIMITS.label} characters`);
+    }
+    const twin = tokens.findIndex((t) => t.token === token);
+    if (twin >= 0) throw new Error(`LIFELINE_OPS_TOKENS entries ${twin + 1} and ${i + 1} share a token`);
+    tokens.push({ project, label, token });
+  }
+  return tokens;
+}
+
+/**
  * Parses the vars into a `Config`, or throws with the name of the var at fault.
  * Error messages name vars and positions but never echo values: keys and secrets
  * must not reach logs or responses.
  */
-export function parseConfig(env: Bindings): Config {
+export function parseConfig(env: Vars): Config {
   const keys = new Map<string, string>();
   for (const [i, pair] of list(env.LIFELINE_KEYS).entries()) {
     const at = pair.indexOf(':');
@@ -59,6 +94,7 @@ export function parseConfig(env: Bindings): Config {
     collectorSecret: env.LIFELINE_COLLECTOR_SECRET,
     allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
     features,
+    opsTokens: parseOpsTokens(env.LIFELINE_OPS_TOKENS),
   };
 }
 
@@ -70,7 +106,7 @@ const cache = new WeakMap<object, Config>();
  * The parsed config for `env`, cached. A bad config is an operator error: it becomes a
  * 500 `misconfigured` answer naming the var, and is parsed again on the next request.
  */
-export function loadConfig(env: Bindings): Config {
+export function loadConfig(env: Vars): Config {
   const hit = cache.get(env);
   if (hit) return hit;
   try {

@@ -1,11 +1,10 @@
 import type { CollectorBatch } from '@lifeline/protocol';
 import type { Config } from './config';
+import type { FlagsObject } from './flags/object';
+import type { OpsIdentity } from './ops/tokens';
 
-/**
- * The worker's bindings, as declared in wrangler.jsonc. Vars arrive as strings and are
- * parsed once per isolate by `loadConfig`.
- */
-export interface Bindings {
+/** The string vars of wrangler.jsonc, parsed once per isolate by `loadConfig`. */
+export interface Vars {
   /** Comma-separated `publicKey:project` pairs. */
   LIFELINE_KEYS: string;
   /** Base URL of the collector; batches go to `${url}/v1/batch`. */
@@ -16,6 +15,17 @@ export interface Bindings {
   LIFELINE_ALLOWED_ORIGINS: string;
   /** Comma-separated feature names served by `/v1/status`. */
   LIFELINE_FEATURES: string;
+  /**
+   * Comma-separated `project:label:token` triples for the ops API. A secret outside
+   * development (`wrangler secret put LIFELINE_OPS_TOKENS`). Without it the ops API is closed.
+   */
+  LIFELINE_OPS_TOKENS?: string;
+}
+
+/** The worker's bindings, as declared in wrangler.jsonc. */
+export interface Bindings extends Vars {
+  /** One `FlagsObject` per project (`idFromName(project)`): flags, audit history, status streams. */
+  FLAGS: DurableObjectNamespace<FlagsObject>;
   /** Bound only in the `queue` environment: batches go onto the queue instead of a fetch. */
   LIFELINE_QUEUE?: Queue<CollectorBatch>;
 }
@@ -23,5 +33,9 @@ export interface Bindings {
 /** Hono's environment type for this app. */
 export interface AppEnv {
   Bindings: Bindings;
-  Variables: { config: Config };
+  Variables: {
+    config: Config;
+    /** Set by `opsAuth` on the ops routes: the project and label of the caller's token. */
+    ops: OpsIdentity;
+  };
 }

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config';
-import type { Bindings } from '../src/env';
+import type { Vars } from '../src/env';
 import { projectForKey } from '../src/keys';
 
-const vars: Bindings = {
+const vars: Vars = {
   LIFELINE_KEYS: 'pk_demo:demo, pk_shop:shop ,',
   LIFELINE_COLLECTOR_URL: 'http://127.0.0.1:4000/',
   LIFELINE_COLLECTOR_SECRET: 'secret',
@@ -37,8 +37,29 @@ describe('parseConfig', () => {
     { label: 'a bad collector URL', patch: { LIFELINE_COLLECTOR_URL: 'nope' }, message: 'LIFELINE_COLLECTOR_URL' },
     { label: 'an empty secret', patch: { LIFELINE_COLLECTOR_SECRET: '' }, message: 'LIFELINE_COLLECTOR_SECRET' },
     { label: 'a bad feature', patch: { LIFELINE_FEATURES: 'Checkout' }, message: 'LIFELINE_FEATURES' },
+    { label: 'an ops token without label', patch: { LIFELINE_OPS_TOKENS: 'demo:tok' }, message: 'LIFELINE_OPS_TOKENS entry 1' },
+    { label: 'an ops token with an empty token', patch: { LIFELINE_OPS_TOKENS: 'demo:a:t1,demo:b:' }, message: 'LIFELINE_OPS_TOKENS entry 2' },
+    { label: 'two ops entries sharing a token', patch: { LIFELINE_OPS_TOKENS: 'demo:a:same,shop:b:same' }, message: 'entries 1 and 2 share a token' },
   ])('refuses $label', ({ patch, message }) => {
     expect(() => parseConfig({ ...vars, ...patch })).toThrow(message);
+  });
+});
+
+describe('LIFELINE_OPS_TOKENS', () => {
+  it('parses project:label:token triples; the token may contain colons', () => {
+    const config = parseConfig({ ...vars, LIFELINE_OPS_TOKENS: 'demo:dev-ops:dev-ops-token, shop:on-call:a:b:c' });
+    expect(config.opsTokens).toEqual([
+      { project: 'demo', label: 'dev-ops', token: 'dev-ops-token' },
+      { project: 'shop', label: 'on-call', token: 'a:b:c' },
+    ]);
+  });
+
+  it('is empty when unset, which keeps the ops API closed', () => {
+    expect(parseConfig(vars).opsTokens).toEqual([]);
+  });
+
+  it('never puts a token into its error message', () => {
+    expect(() => parseConfig({ ...vars, LIFELINE_OPS_TOKENS: 'demo:a:secret-one,demo:b:secret-one' })).toThrow(/^(?!.*secret-one)/);
   });
 });
 
