@@ -1,53 +1,108 @@
 import type { Hono } from 'hono';
+import type { Alerting } from './alerts/create-alerting';
+import { createObservability, type Observability } from './alerts/observability';
 import type { CollectorConfig } from './config';
 import { createApp } from './app';
-import { createBatcher, type Batcher } from './ingest/batcher';
-import { silentLogger, type Logger } from './log';
+import type { Batcher } from './ingest/batcher';
+import { openIngest, type Ingest, type IngestOptions } from './ingest/ingest';
+import { errorMessage, silentLogger, type Logger } from './log';
 import { queryTimeline } from './query/timeline';
-import { eventToRow, type EventRow } from './storage/event-row';
-import { insertEvents } from './storage/insert-events';
-import { migrate, type MigrateResult } from './storage/migrate';
+import { createQueryService } from './query/service';
+import type { EventRow } from './storage/event-row';
+import type { MigrateResult } from './storage/migrate';
 import { openStorage, type Storage } from './storage/open-storage';
+import { prepareSchema } from './storage/prepare-schema';
+import { storageProbe } from './storage/storage-probe';
 
-/** A running collector without its HTTP server: storage, insert buffer and app. */
+/** A running collector without its HTTP server: storage, ingest pipeline and app. */
 export interface Collector {
   app: Hono;
+  /** Alert rules: `main.ts` starts their schedule; `close` stops it. */
+  alerting: Alerting;
   storage: Storage;
+  ingest: Ingest;
+  /** The insert buffer (`ingest.batcher`). */
   batcher: Batcher<EventRow>;
-  migration: MigrateResult;
-  /** Refuses new rows, flushes the insert buffer, then closes storage. Idempotent. */
+  /** The migration run; undefined while a server that was unreachable at start still is. */
+  readonly migration: MigrateResult | undefined;
+  schemaReady(): boolean;
+  /** Refuses new rows, flushes (to ClickHouse or the spool), stops the replayer, closes storage. Idempotent. */
   close(): Promise<void>;
 }
 
+export interface OpenCollectorOptions {
+  /** @default silentLogger */
+  log?: Logger;
+  /** Wraps every insert into ClickHouse (tests inject storage faults). */
+  wrapInsert?: IngestOptions['wrapInsert'];
+  /** Alerting, dashboard and metrics settings (`LIFELINE_ALERTS_FILE`…). @default process.env */
+  env?: Record<string, string | undefined>;
+}
+
 /**
- * Opens storage, runs migrations and wires the insert buffer and the HTTP app.
+ * Opens storage, runs migrations and wires the ingest pipeline and the HTTP app. A
+ * ClickHouse server that cannot be reached at start does not stop the collector: it
+ * spools batches to disk and migrates once the server answers. Embedded chDB must open.
  *
  * @example
  * const collector = await openCollector(loadConfig())
  * const res = await collector.app.request('/health')
  * await collector.close()
  */
-export async function openCollector(config: CollectorConfig, options: { log?: Logger } = {}): Promise<Collector> {
+export async function openCollector(config: CollectorConfig, options: OpenCollectorOptions = {}): Promise<Collector> {
   const log = options.log ?? silentLogger;
-  const storage = await openStorage(config.storage);
-  let migration: MigrateResult;
+  const server = config.storage.kind === 'server';
+  const storage = await openStorage(config.storage, { ping: !server });
+  const schema = await prepareSchema(storage, { retentionDays: config.retentionDays, log, retryWhenUnreachable: server }).catch(
+    async (err: unknown) => {
+      await storage.close().catch(() => {});
+      throw err;
+    },
+  );
+  const queries = createQueryService(storage);
+  let observability: Observability;
   try {
-    migration = await migrate(storage, { retentionDays: config.retentionDays });
+    observability = await createObservability({ config, storage, queries, env: options.env ?? process.env, log, ready: () => schema.ready });
   } catch (err) {
+    schema.stop();
     await storage.close().catch(() => {});
     throw err;
   }
-
-  const batcher = createBatcher<EventRow>({
-    write: (rows) => insertEvents(storage, rows),
-    maxRows: config.batchMaxRows,
-    maxWaitMs: config.batchMaxWaitMs,
+  let ingest: Ingest;
+  try {
+    ingest = await openIngest({
+      storage,
+      spoolDir: config.spoolDir,
+      spoolMaxBytes: config.spoolMaxBytes,
+      retentionDays: config.retentionDays,
+      batchMaxRows: config.batchMaxRows,
+      batchMaxWaitMs: config.batchMaxWaitMs,
+      bufferMaxRows: config.bufferMaxRows,
+      insertTimeoutMs: config.insertTimeoutMs,
+      schemaReady: () => schema.ready,
+      log,
+      ...(options.wrapInsert ? { wrapInsert: options.wrapInsert } : {}),
+    });
+  } catch (err) {
+    schema.stop();
+    await storage.close().catch(() => {});
+    throw err;
+  }
+  schema.onReady(() => {
+    ingest.state.markUp();
+    ingest.replayer.wake();
   });
+
   const app = createApp({
     collectorSecret: config.collectorSecret,
     readTokens: config.readTokens,
-    ingest: (events) => batcher.add(events.map(eventToRow)),
+    ingestTokens: config.ingestTokens,
+    ingest,
     timeline: (lookup) => queryTimeline(storage, lookup),
+    queries,
+    observability,
+    probe: storageProbe(storage),
+    schemaReady: () => schema.ready,
     log,
   });
 
@@ -55,11 +110,24 @@ export async function openCollector(config: CollectorConfig, options: { log?: Lo
   const close = () =>
     (closing ??= (async () => {
       try {
-        await batcher.close();
+        await observability.alerting.stop().catch((err) => log.error('alerting did not stop cleanly', { reason: errorMessage(err) }));
+        await ingest.close();
       } finally {
+        schema.stop();
         await storage.close();
       }
     })());
 
-  return { app, storage, batcher, migration, close };
+  return {
+    app,
+    alerting: observability.alerting,
+    storage,
+    ingest,
+    batcher: ingest.batcher,
+    get migration() {
+      return schema.result;
+    },
+    schemaReady: () => schema.ready,
+    close,
+  };
 }

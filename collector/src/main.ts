@@ -4,7 +4,8 @@
  * Prints exactly one line to stdout, `collector listening on http://<host>:<port>`, once it
  * accepts requests (with the real port when `LIFELINE_COLLECTOR_PORT=0`); logs go to
  * stderr as JSON lines. SIGINT/SIGTERM: stop accepting, finish in-flight requests, flush
- * the insert buffer, close storage, exit 0. Bad configuration or storage exits non-zero.
+ * the insert buffer (to ClickHouse, or to the disk spool if that fails), stop the spool's
+ * replayer, close storage, exit 0. Bad configuration or storage exits non-zero.
  */
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
@@ -32,9 +33,13 @@ async function main(): Promise<void> {
     collector = await openCollector(config, { log });
   } catch (err) {
     process.stderr.write(`collector: cannot start: ${errorMessage(err)}\n`);
-    process.exit(1);
+    process.exit(err instanceof ConfigError ? 2 : 1);
   }
-  log.info('storage ready', { storage: collector.storage.describe, schema_version: collector.migration.version });
+  log.info(collector.schemaReady() ? 'storage ready' : 'storage not reachable yet; spooling', {
+    storage: collector.storage.describe,
+    schema_version: collector.migration?.version,
+    spool: collector.ingest.spool.dir,
+  });
 
   const server = serve({ fetch: collector.app.fetch, hostname: config.host, port: config.port }, (info) => {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
       const closed = closeServer(server);
       // Write what waits now instead of at the end of the flush window, so in-flight
       // requests get their answers (and the server closes) without delay.
-      void collector.batcher.flush();
+      void collector.ingest.flush();
       await closed;
       await collector.close();
       log.info('stopped');
@@ -70,6 +75,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  collector.alerting.start();
+  process.on('SIGHUP', () => void collector.alerting.reload());
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }

@@ -8,11 +8,24 @@ import type { Storage } from '../src/storage/open-storage';
 
 export const SECRET = 'test-collector-secret';
 export const TOKENS = { demo: 'rt_demo_token', other: 'rt_other_token' } as const;
+/** Ingest tokens for backend logs and OTLP. */
+export const INGEST_TOKENS = { demo: 'it_demo_token', other: 'it_other_token' } as const;
 
-/** A fresh temp directory and a function that removes it. */
-export function tempDir(): { path: string; remove: () => void } {
+/**
+ * A fresh temp directory and a function that removes it, with the spool a collector on it
+ * uses by default (`<dir>-spool`, beside it).
+ */
+export function tempDir(): { path: string; spool: string; remove: () => void } {
   const path = mkdtempSync(join(tmpdir(), 'lifeline-collector-test-'));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+  const spool = `${path}-spool`;
+  return {
+    path,
+    spool,
+    remove: () => {
+      rmSync(path, { recursive: true, force: true });
+      rmSync(spool, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Environment for a collector on an embedded chDB in `dataDir`. */
@@ -20,6 +33,7 @@ export function testEnv(dataDir: string, extra: Record<string, string> = {}): Re
   return {
     LIFELINE_COLLECTOR_SECRET: SECRET,
     LIFELINE_READ_TOKENS: `demo:${TOKENS.demo},other:${TOKENS.other}`,
+    LIFELINE_INGEST_TOKENS: `demo:${INGEST_TOKENS.demo},other:${INGEST_TOKENS.other}`,
     LIFELINE_DATA_DIR: dataDir,
     LIFELINE_BATCH_MAX_WAIT_MS: '20',
     ...extra,
@@ -72,6 +86,24 @@ export function postBatch(app: { request: (path: string, init: RequestInit) => R
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
+}
+
+const FILTER_COLUMNS = ['project', 'kind', 'session_id', 'request_id', 'trace_id'] as const;
+
+/**
+ * Distinct events in `events` (optionally only those matching `filter`): what every query
+ * counts, however many copies are on disk.
+ */
+export async function countEvents(storage: Storage, filter: Partial<Record<(typeof FILTER_COLUMNS)[number], string>> = {}): Promise<number> {
+  const where = FILTER_COLUMNS.filter((c) => filter[c] !== undefined).map((c) => `${c} = {${c}:String}`);
+  const rs = await storage.client.query({
+    query: `SELECT count() AS n FROM (SELECT event_id FROM ${storage.database}.events
+      WHERE ${where.length ? where.join(' AND ') : '1'} LIMIT 1 BY event_id)`,
+    query_params: filter,
+    format: 'JSONEachRow',
+  });
+  const [row] = await rs.json<{ n: number | string }>();
+  return Number(row?.n ?? 0);
 }
 
 /** Rows physically in `events` (duplicates included). */

@@ -3,9 +3,9 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BatchAck, TimelineResponse } from '@lifeline/protocol';
+import { BatchAck, ReadyResponse, TimelineResponse, type CollectorBatch } from '@lifeline/protocol';
 import { openStorage } from '../src/storage/open-storage';
-import { SECRET, TOKENS, auth, countRows, makeBatch, makeEvent, tempDir, testEnv } from './helpers';
+import { SECRET, TOKENS, auth, countEvents, countRows, makeBatch, makeEvent, tempDir, testEnv } from './helpers';
 
 const collectorDir = fileURLToPath(new URL('..', import.meta.url));
 const dirs: ReturnType<typeof tempDir>[] = [];
@@ -42,11 +42,15 @@ function run(env: NodeJS.ProcessEnv): { child: ChildProcess; stdout: () => strin
   return { child, stdout: () => out, stderr: () => err };
 }
 
-/** Starts `src/main.ts` on a free port and waits for its one ready line. */
-async function start(extra: Record<string, string> = {}): Promise<Started & { dataDir: string }> {
-  const dir = tempDir();
-  dirs.push(dir);
-  const { child, stdout, stderr } = run(childEnv(testEnv(dir.path, extra)));
+/** Starts `src/main.ts` on a free port (on `dataDir`, or a fresh one) and waits for its one ready line. */
+async function start(extra: Record<string, string> = {}, dataDir?: string): Promise<Started & { dataDir: string }> {
+  let path = dataDir;
+  if (!path) {
+    const dir = tempDir();
+    dirs.push(dir);
+    path = dir.path;
+  }
+  const { child, stdout, stderr } = run(childEnv(testEnv(path, extra)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ready line; stderr: ${stderr()}`)), 20_000);
     child.stdout!.on('data', () => {
@@ -58,7 +62,7 @@ async function start(extra: Record<string, string> = {}): Promise<Started & { da
     });
     child.once('exit', (code) => reject(new Error(`exited ${code} before ready; stderr: ${stderr()}`)));
   });
-  return { child, url, stderr, dataDir: dir.path };
+  return { child, url, stderr, dataDir: path };
 }
 
 /** A POST whose body is known to be fully sent (`sent`) before its answer (`status`) arrives. */
@@ -142,5 +146,123 @@ describe('src/main.ts', () => {
     expect(await exitCode(child)).not.toBe(0);
     expect(stderr()).toMatch(/LIFELINE_COLLECTOR_SECRET is required/);
     expect(stderr()).toMatch(/LIFELINE_READ_TOKENS is required/);
+  });
+});
+
+/**
+ * Senders posting batches concurrently, as several edge locations would, until stopped;
+ * each batch is either acknowledged (200) or not (refused, or its connection died).
+ */
+function flood(url: string, session: string, options: { senders: number; events: number }) {
+  const acked: CollectorBatch[] = [];
+  const unacked: CollectorBatch[] = [];
+  let stop = false;
+  const sender = async () => {
+    while (!stop) {
+      const batch = makeBatch(Array.from({ length: options.events }, () => makeEvent('track', { session_id: session })));
+      try {
+        const res = await fetch(`${url}/v1/batch`, {
+          method: 'POST',
+          headers: { ...auth(SECRET), 'content-type': 'application/json' },
+          body: JSON.stringify(batch),
+        });
+        (res.status === 200 ? acked : unacked).push(batch);
+        await res.body?.cancel();
+      } catch {
+        unacked.push(batch);
+        return;
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: options.senders }, sender));
+  return { acked, unacked, stop: () => ((stop = true), done) };
+}
+
+async function waitReady(url: string, drained: boolean) {
+  for (let i = 0; i < 400; i++) {
+    const res = await fetch(`${url}/ready`);
+    const body = ReadyResponse.parse(await res.json());
+    if (body.storage.schema_ready && (!drained || body.spool.rows === 0)) return body;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('collector never became ready');
+}
+
+/** Event IDs of `batches` that are in storage (each counted once, however many copies). */
+async function storedOf(dataDir: string, batches: CollectorBatch[]) {
+  const ids = batches.flatMap((b) => b.events.map((e) => e.event_id));
+  const storage = await openStorage({ kind: 'chdb', path: dataDir, database: 'lifeline' });
+  try {
+    const rs = await storage.client.query({
+      query: `SELECT count() AS n FROM (SELECT event_id FROM lifeline.events WHERE event_id IN {ids:Array(UUID)} LIMIT 1 BY event_id)`,
+      query_params: { ids },
+      format: 'JSONEachRow',
+    });
+    const [row] = await rs.json<{ n: number | string }>();
+    return { expected: ids.length, stored: Number(row?.n), storage };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
+}
+
+describe('src/main.ts killed with SIGKILL', () => {
+  it('keeps every acknowledged event exactly once, and a retry of the rest adds each once', async () => {
+    const first = await start({ LIFELINE_BATCH_MAX_WAIT_MS: '30' });
+    const session = `s-kill-${Date.now()}`;
+    const senders = flood(first.url, session, { senders: 6, events: 200 });
+    while (senders.acked.length < 25) await new Promise((r) => setTimeout(r, 20));
+    first.child.kill('SIGKILL');
+    await exitCode(first.child);
+    await senders.stop();
+    expect(senders.acked.length).toBeGreaterThanOrEqual(25);
+
+    // Restart on the same data directory and spool, as a supervisor would.
+    const second = await start({ LIFELINE_BATCH_MAX_WAIT_MS: '30' }, first.dataDir);
+    await waitReady(second.url, true);
+    // The edge retries what was never acknowledged; some of it may already be stored.
+    for (const batch of senders.unacked) {
+      const res = await fetch(`${second.url}/v1/batch`, { method: 'POST', headers: { ...auth(SECRET), 'content-type': 'application/json' }, body: JSON.stringify(batch) });
+      expect(res.status).toBe(200);
+    }
+    second.child.kill('SIGTERM');
+    expect(await exitCode(second.child)).toBe(0);
+
+    const acked = await storedOf(first.dataDir, senders.acked);
+    try {
+      expect(acked.stored).toBe(acked.expected);
+      const all = senders.acked.length + senders.unacked.length;
+      expect(await countEvents(acked.storage, { session_id: session })).toBe(all * 200);
+    } finally {
+      await acked.storage.close();
+    }
+  });
+
+  it('keeps batches spooled while storage was unreachable, and replays them after a restart', async () => {
+    // A server that refuses connections: the collector starts anyway and acknowledges from its spool.
+    const dir = tempDir();
+    dirs.push(dir);
+    const spool = { LIFELINE_SPOOL_DIR: dir.spool, LIFELINE_BATCH_MAX_WAIT_MS: '30' };
+    const first = await start({ ...spool, CLICKHOUSE_URL: 'http://127.0.0.1:1' }, dir.path);
+    const ready = ReadyResponse.parse(await (await fetch(`${first.url}/ready`)).json());
+    expect(ready).toMatchObject({ accepting: true, storage: { reachable: false, schema_ready: false } });
+    const session = `s-spool-kill-${Date.now()}`;
+    const senders = flood(first.url, session, { senders: 4, events: 100 });
+    while (senders.acked.length < 20) await new Promise((r) => setTimeout(r, 20));
+    first.child.kill('SIGKILL');
+    await exitCode(first.child);
+    await senders.stop();
+
+    // Back with storage (embedded chDB here) and the same spool: the replay stores everything acknowledged.
+    const second = await start(spool, dir.path);
+    await waitReady(second.url, true);
+    second.child.kill('SIGTERM');
+    expect(await exitCode(second.child)).toBe(0);
+    const acked = await storedOf(dir.path, senders.acked);
+    try {
+      expect(acked.stored).toBe(acked.expected);
+    } finally {
+      await acked.storage.close();
+    }
   });
 });

@@ -38,6 +38,11 @@ export const LIMITS = {
   propValue: 1024,
   /** Most records in one backend `POST /v1/logs` body. */
   logsPerRequest: 10_000,
+  /**
+   * Largest backend log body (bytes): `POST /v1/logs` and the OTLP/HTTP JSON endpoints,
+   * measured after gzip is undone. OpenTelemetry exporters send 512 records per request by default.
+   */
+  logsRequestBytes: 4 * 1024 * 1024,
   /** Most parsed stack frames kept on an error. */
   frames: 50,
 } as const;

@@ -29,3 +29,10 @@ export const BackendLog = z.object({
 export const BackendLogs = z.array(BackendLog).min(1).max(LIMITS.logsPerRequest);
 
 export type BackendLog = z.infer<typeof BackendLog>;
+
+/** The collector's answer to `POST /v1/logs`, sent once every record is durably stored. */
+export const LogsAck = z.object({
+  stored: z.number().int().nonnegative(),
+});
+
+export type LogsAck = z.infer<typeof LogsAck>;

@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'invalid_json'
   | 'invalid_batch'
   | 'invalid_query'
+  | 'invalid_logs'
+  | 'unsupported_media_type'
   | 'unavailable'
   | 'not_found'
   | 'internal';

@@ -1,49 +1,65 @@
 import type { Handler } from 'hono';
-import { CollectorBatch, describeIssues, type BatchAck, type StoredEvent } from '@lifeline/protocol';
-import { BatcherClosedError, BatcherFullError } from '../ingest/batcher';
+import { CollectorBatch, describeIssues, type BatchAck } from '@lifeline/protocol';
+import { parseBatchFast } from '../ingest/fast-batch';
+import { refusalFor, type Ingest } from '../ingest/ingest';
+import { collectorMetrics } from '../metrics/collector-metrics';
 import { errorMessage, type Logger } from '../log';
 import { sendError } from '../http/errors';
 import { readJsonBody } from '../http/read-body';
+import { sendUnavailable } from '../http/send-unavailable';
 
 export interface BatchRouteOptions {
-  /** Resolves once the events are durably stored. */
-  ingest: (events: StoredEvent[]) => Promise<void>;
+  ingest: Ingest;
   maxBytes: number;
   log: Logger;
 }
 
 /**
  * `POST /v1/batch`: validates the whole batch (refusing it whole if any event is bad, so it
- * is never half-written), hands the events to the insert buffer and acknowledges only once
- * they are stored. A storage failure answers 503 with Retry-After so the edge retries;
- * retries are safe because storage and queries de-duplicate by event_id.
+ * is never half-written), hands its rows to the insert buffer and acknowledges only once
+ * they are durable: in ClickHouse, or fsynced to the disk spool while ClickHouse is away.
+ * When the buffer or spool is full it answers 503 with Retry-After before reading the
+ * body; retries are safe because storage and queries de-duplicate by event_id.
+ *
+ * Validation takes the compiled fast path (`ingest/fast-batch`) and falls back to zod for
+ * any batch the fast path cannot vouch for, which also gives the error's reasons.
  */
 export function batchRoute(options: BatchRouteOptions): Handler {
   const { ingest, maxBytes, log } = options;
   return async function postBatch(c) {
+    const early = ingest.refusal();
+    if (early) return sendUnavailable(c, early);
+
     const body = await readJsonBody(c.req.raw, maxBytes);
-    if (!body.ok) return sendError(c, body.status, body.error, body.reason);
-
-    const parsed = CollectorBatch.safeParse(body.value);
-    if (!parsed.success) {
-      const { reason, issues } = describeIssues(parsed.error);
-      return sendError(c, 400, 'invalid_batch', `batch refused: ${reason}`, { issues });
+    if (!body.ok) {
+      collectorMetrics.ingestRejected.inc(1, { reason: body.error });
+      return sendError(c, body.status, body.error, body.reason);
     }
 
-    const { batch_id, events } = parsed.data;
+    let batch = parseBatchFast(body.value, ingest.guard);
+    if (!batch) {
+      const parsed = CollectorBatch.safeParse(body.value);
+      if (!parsed.success) {
+        const { reason, issues } = describeIssues(parsed.error);
+        const events = (body.value as { events?: unknown })?.events;
+        collectorMetrics.ingestRejected.inc(Array.isArray(events) ? events.length : 1, { reason: 'invalid_batch' });
+        return sendError(c, 400, 'invalid_batch', `batch refused: ${reason}`, { issues });
+      }
+      batch = { batch_id: parsed.data.batch_id, rows: parsed.data.events.map(ingest.toRow) };
+    }
+
+    const { batch_id, rows } = batch;
     try {
-      await ingest(events);
+      await ingest.add(rows);
     } catch (err) {
-      const [retryAfter, reason] =
-        err instanceof BatcherFullError
-          ? ['1', 'collector is busy: insert buffer full']
-          : err instanceof BatcherClosedError
-            ? ['2', 'collector is shutting down']
-            : ['5', 'storage unavailable: insert failed'];
-      log.warn('batch not stored', { batch_id, events: events.length, reason: errorMessage(err) });
-      return sendError(c, 503, 'unavailable', `${reason}; retry the same batch`, { headers: { 'Retry-After': retryAfter } });
+      const refusal = refusalFor(err);
+      collectorMetrics.ingestRejected.inc(rows.length, { reason: refusal.code });
+      log.warn('batch not stored', { batch_id, events: rows.length, reason: errorMessage(err) });
+      return sendUnavailable(c, refusal);
     }
-    const ack: BatchAck = { batch_id, stored: events.length };
+    collectorMetrics.ingestEvents.inc(rows.length, { route: 'batch' });
+    collectorMetrics.ingestLag.observe(Math.max(0, Date.now() - rows[0]!.received_at) / 1000);
+    const ack: BatchAck = { batch_id, stored: rows.length };
     return c.json(ack, 200);
   };
 }

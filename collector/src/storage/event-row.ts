@@ -1,4 +1,5 @@
 import { AnyEvent, Enrichment, type StoredEvent } from '@lifeline/protocol';
+import { DEFAULT_CLOCK_GUARD, clockIsOff, type ClockGuard } from './clock-guard';
 
 /**
  * Conversion between the wire shape (`StoredEvent`) and a row of the wide `events` table.
@@ -24,22 +25,32 @@ type StringColumn = (typeof STRING_COLUMNS)[number];
 type JsonColumn = (typeof JSON_COLUMNS)[number];
 type NumberColumn = (typeof NUMBER_COLUMNS)[number];
 
-/** One row of `events` as inserted with `FORMAT JSONEachRow`; times are epoch ms. */
+/**
+ * One row of `events` as inserted with `FORMAT JSONEachRow`; times are epoch ms. Only the
+ * fields an event has are present: ClickHouse fills an omitted column with its default
+ * ('' for strings, 0 for numbers, NULL for `handled` and `client_ts`), which is exactly
+ * what an absent field is stored as, and it parses a short row much faster than a full one.
+ */
 export type EventRow = {
   project: string;
   event_id: string;
   kind: string;
   ts: number;
   received_at: number;
-  handled: boolean | null;
-} & Record<StringColumn | JsonColumn, string> &
-  Record<NumberColumn, number>;
+  /** The client's `ts` when the clock guard replaced it (see `clock-guard.ts`). */
+  client_ts?: number;
+  handled?: boolean;
+} & Partial<Record<StringColumn | JsonColumn, string>> &
+  Partial<Record<NumberColumn, number>>;
 
 /** Every column, in insert order. */
 export const EVENT_COLUMNS = [
   'project', 'event_id', 'kind', 'ts', 'received_at', ...STRING_COLUMNS, ...JSON_COLUMNS,
   ...NUMBER_COLUMNS, 'handled',
 ] as const;
+
+/** The columns an insert names: the wire keys plus `client_ts` (migration 2). */
+export const INSERT_COLUMNS = [...EVENT_COLUMNS, 'client_ts'] as const;
 
 /**
  * The SELECT list that reads rows back for `eventFromRow`. Times come back as epoch ms
@@ -50,21 +61,85 @@ export const EVENT_SELECT = EVENT_COLUMNS.map((c) =>
   c === 'ts' || c === 'received_at' ? `toUnixTimestamp64Milli(${c}) AS ${c}_ms` : c,
 ).join(', ');
 
-/** Builds the row for a validated event. */
+/** How an optional field is written into its column. */
+export type ColumnType = 'string' | 'json' | 'number' | 'boolean';
+
+const COLUMN_TYPES = new Map<string, ColumnType>([
+  ...STRING_COLUMNS.map((c) => [c, 'string'] as const),
+  ...JSON_COLUMNS.map((c) => [c, 'json'] as const),
+  ...NUMBER_COLUMNS.map((c) => [c, 'number'] as const),
+  ['handled', 'boolean'],
+]);
+
+/**
+ * A string ClickHouse can take. JavaScript strings may hold lone UTF-16 surrogates (an SDK
+ * that cut a message in the middle of an emoji), which JSON encodes as `\ud83d` escapes
+ * that ClickHouse refuses, failing the whole insert; they become U+FFFD instead.
+ */
+export function wellFormed(s: string): string {
+  const w = s as string & { isWellFormed(): boolean; toWellFormed(): string };
+  return w.isWellFormed() ? s : w.toWellFormed();
+}
+
+/**
+ * Builds the row for a validated event under the default retention's clock guard; see
+ * `rowMapper` for another retention.
+ *
+ * @example await insertEvents(storage, events.map(eventToRow))
+ */
 export function eventToRow(event: StoredEvent): EventRow {
+  return toRow(event, DEFAULT_CLOCK_GUARD);
+}
+
+/**
+ * The row builder for a clock guard.
+ *
+ * @example const toRow = rowMapper(clockGuard(config.retentionDays)); batcher.add(events.map(toRow))
+ */
+export function rowMapper(guard: ClockGuard): (event: StoredEvent) => EventRow {
+  return (event) => toRow(event, guard);
+}
+
+/**
+ * The row for a validated event: the clock guard applied, optional fields present only
+ * when set and non-empty, `props` and `frames` as JSON text.
+ */
+function toRow(event: StoredEvent, guard: ClockGuard): EventRow {
   const src = event as Record<string, unknown>;
-  const row = {
-    project: event.project,
-    event_id: event.event_id,
-    kind: event.kind,
-    ts: event.ts,
-    received_at: event.received_at,
-    handled: typeof src.handled === 'boolean' ? src.handled : null,
-  } as EventRow;
-  for (const c of STRING_COLUMNS) row[c] = typeof src[c] === 'string' ? src[c] : '';
-  for (const c of JSON_COLUMNS) row[c] = src[c] === undefined ? '' : JSON.stringify(src[c]);
-  for (const c of NUMBER_COLUMNS) row[c] = typeof src[c] === 'number' ? src[c] : 0;
+  const row = startRow(event.project, event.event_id, event.kind, event.ts, event.received_at, guard);
+  for (const { key, type } of KIND_COLUMNS.get(event.kind) ?? []) {
+    const v = src[key];
+    if (v !== undefined) fillColumn(row, key, type, v);
+  }
   return row;
+}
+
+/**
+ * A row with the fields every event has, after the clock guard. Shared with the batch
+ * route's fast validator so both paths build the same rows; positional arguments because
+ * it runs once per row on the ingest path.
+ */
+export function startRow(project: string, eventId: string, kind: string, ts: number, receivedAt: number, guard: ClockGuard): EventRow {
+  const row: EventRow = { project: wellFormed(project), event_id: eventId, kind, ts, received_at: receivedAt };
+  if (clockIsOff(ts, receivedAt, guard)) {
+    row.client_ts = ts;
+    row.ts = receivedAt;
+  }
+  return row;
+}
+
+/** Writes one validated optional field into its column ('' is left to the column default). */
+export function fillColumn(row: EventRow, key: string, type: ColumnType, value: unknown): void {
+  const out = row as Record<string, unknown>;
+  if (type === 'string') {
+    if (value !== '') out[key] = wellFormed(value as string);
+  } else if (type === 'json') out[key] = JSON.stringify(value);
+  else out[key] = value;
+}
+
+/** How `key` is written, or undefined for the fields every row has and for unknown keys. */
+export function columnType(key: string): ColumnType | undefined {
+  return COLUMN_TYPES.get(key);
 }
 
 interface Field {
@@ -80,6 +155,17 @@ const ENRICHMENT_FIELDS = fieldsOf(Enrichment.shape);
 /** kind → the wire keys an event of that kind has, with whether each is optional. */
 const KIND_FIELDS = new Map<string, Field[]>(
   AnyEvent.options.map((o) => [o.shape.kind.value, [...fieldsOf(o.shape), ...ENRICHMENT_FIELDS]]),
+);
+
+/** kind → the optional columns its events may fill, and how each is written. */
+export const KIND_COLUMNS = new Map<string, { key: string; type: ColumnType }[]>(
+  [...KIND_FIELDS].map(([kind, fields]) => [
+    kind,
+    fields.flatMap(({ key }) => {
+      const type = COLUMN_TYPES.get(key);
+      return type ? [{ key, type }] : [];
+    }),
+  ]),
 );
 
 /**

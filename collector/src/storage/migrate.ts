@@ -1,5 +1,7 @@
+import { modifyTtlStatement } from './events-ddl';
+import { createDatabaseStatement, createMigrationsTableStatement } from './migrations-table';
 import type { Storage } from './open-storage';
-import { MIGRATIONS, ttlExpression, type Migration } from './schema';
+import { MIGRATIONS, type Migration, type SchemaContext } from './schema';
 
 export interface MigrateOptions {
   /** Days an event is kept after its `ts`; a change is applied to the existing table. */
@@ -27,7 +29,7 @@ export interface MigrateResult {
 export async function migrate(storage: Storage, options: MigrateOptions): Promise<MigrateResult> {
   const { client, database } = storage;
   const migrations = [...(options.migrations ?? MIGRATIONS)].sort((a, b) => a.version - b.version);
-  const ctx = { database, retentionDays: options.retentionDays };
+  const ctx: SchemaContext = { database, retentionDays: options.retentionDays, ...(storage.cluster ? { cluster: storage.cluster } : {}) };
 
   // Create the database only when missing: on a shared server the user may lack the
   // CREATE DATABASE grant for a database an administrator already made.
@@ -37,13 +39,9 @@ export async function migrate(storage: Storage, options: MigrateOptions): Promis
     format: 'JSONEachRow',
   });
   const [{ n } = { n: 0 }] = await exists.json<{ n: number | string }>();
-  if (Number(n) === 0) await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+  if (Number(n) === 0) await client.command({ query: createDatabaseStatement(ctx) });
 
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS ${database}.schema_migrations
-      (version UInt32, name String, applied_at DateTime64(3, 'UTC'))
-      ENGINE = ReplacingMergeTree ORDER BY version`,
-  });
+  await client.command({ query: createMigrationsTableStatement(ctx) });
   const done = await appliedVersions(storage);
 
   const applied: number[] = [];
@@ -59,7 +57,7 @@ export async function migrate(storage: Storage, options: MigrateOptions): Promis
     done.add(m.version);
   }
 
-  const retentionChanged = await syncRetention(storage, options.retentionDays);
+  const retentionChanged = await syncRetention(storage, ctx);
   return { applied, version: Math.max(0, ...done), retentionChanged };
 }
 
@@ -74,25 +72,18 @@ export async function appliedVersions(storage: Storage): Promise<Set<number>> {
 
 /**
  * Retention is configuration, not schema history, so it is compared on every start
- * rather than recorded as a migration. The new TTL is not materialized at once
- * (`materialize_ttl_after_modify = 0`): rewriting every part at start-up would stall
- * ingest on a big table; rows outside the new retention go at the next merges.
+ * rather than recorded as a migration (see `modifyTtlStatement` for how it is applied).
  */
-async function syncRetention(storage: Storage, retentionDays: number): Promise<boolean> {
+async function syncRetention(storage: Storage, ctx: SchemaContext): Promise<boolean> {
   const rs = await storage.client.query({
     query: 'SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {table:String}',
-    query_params: { database: storage.database, table: 'events' },
+    query_params: { database: ctx.database, table: ctx.cluster ? 'events_local' : 'events' },
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<{ engine_full: string }>();
   if (!row) return false;
   const current = /toIntervalDay\((\d+)\)/.exec(row.engine_full)?.[1];
-  if (current !== undefined && Number(current) === retentionDays) return false;
-  await storage.client.command({
-    // Inline SETTINGS rather than `clickhouse_settings`: chDB applies the latter as a
-    // session-wide SET that would outlive this statement.
-    query: `ALTER TABLE ${storage.database}.events MODIFY TTL ${ttlExpression(retentionDays)}
-      SETTINGS materialize_ttl_after_modify = 0`,
-  });
+  if (current !== undefined && Number(current) === ctx.retentionDays) return false;
+  await storage.client.command({ query: modifyTtlStatement(ctx) });
   return true;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { StorageConfig } from '../config';
 import { errorMessage } from '../log';
@@ -13,6 +13,8 @@ export interface Storage {
   client: ClickHouseClient;
   /** Database holding Lifeline's tables; table names in SQL are qualified with it. */
   database: string;
+  /** `CLICKHOUSE_CLUSTER`, when the tables are replicated and distributed over a cluster. */
+  cluster?: string;
   /** Where the data lives, for logs (never includes credentials). */
   describe: string;
   close(): Promise<void>;
@@ -25,6 +27,15 @@ export class StorageError extends Error {
 
 type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
 
+export interface OpenStorageOptions {
+  /**
+   * Check the connection with a ping and throw `StorageError` when it fails. A server may
+   * be skipped here: the collector then starts, spools, and migrates once it answers.
+   * @default true
+   */
+  ping?: boolean;
+}
+
 /**
  * Opens ClickHouse: a server when `config.kind` is `server`, otherwise embedded chDB on disk.
  * Checks the connection with a ping so a bad URL or a locked directory fails at start,
@@ -32,7 +43,7 @@ type Connection = NonNullable<ClickHouseClientConfigOptions['connection']>;
  *
  * @example const storage = await openStorage({ kind: 'chdb', path: '.data/chdb', database: 'lifeline' })
  */
-export async function openStorage(config: StorageConfig): Promise<Storage> {
+export async function openStorage(config: StorageConfig, options: OpenStorageOptions = {}): Promise<Storage> {
   let client: ClickHouseClient;
   let describe: string;
   if (config.kind === 'server') {
@@ -40,8 +51,10 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
       url: config.url,
       ...(config.username ? { username: config.username } : {}),
       ...(config.password ? { password: config.password } : {}),
+      // Failures are reported by the collector's own log, once per outage rather than per request.
+      log: { level: ClickHouseLogLevel.OFF },
     });
-    describe = `ClickHouse at ${redactUrl(config.url)}`;
+    describe = `ClickHouse at ${redactUrl(config.url)}${config.cluster ? ` (cluster ${config.cluster})` : ''}`;
   } else {
     mkdirSync(config.path, { recursive: true });
     let connection: Connection;
@@ -63,12 +76,15 @@ export async function openStorage(config: StorageConfig): Promise<Storage> {
     describe = `chDB at ${config.path}`;
   }
 
-  const ping = await client.ping();
-  if (!ping.success) {
-    await client.close().catch(() => {});
-    throw new StorageError(`cannot reach ${describe}: ${errorMessage(ping.error)}`);
+  if (options.ping ?? true) {
+    const ping = await client.ping();
+    if (!ping.success) {
+      await client.close().catch(() => {});
+      throw new StorageError(`cannot reach ${describe}: ${errorMessage(ping.error)}`);
+    }
   }
-  return { client, database: config.database, describe, close: () => client.close() };
+  const cluster = config.kind === 'server' ? config.cluster : undefined;
+  return { client, database: config.database, ...(cluster ? { cluster } : {}), describe, close: () => client.close() };
 }
 
 function redactUrl(raw: string): string {

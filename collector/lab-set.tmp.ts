@@ -1,0 +1,33 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateEventBatches } from './bench/data';
+import { openStorage } from './src/storage/open-storage';
+import { migrate } from './src/storage/migrate';
+import { eventToRow } from './src/storage/event-row';
+import { insertEvents } from './src/storage/insert-events';
+const storage = await openStorage({ kind: 'chdb', path: mkdtempSync(join(tmpdir(), 'lab-')), database: 'lifeline' });
+await migrate(storage, { retentionDays: 400 });
+const chunks: any[][] = [];
+for (const b of generateEventBatches({ events: 300_000, batchSize: 50_000 })) chunks.push(b.map(eventToRow));
+const body = chunks.map((c) => c.map((r) => JSON.stringify(r)).join('\n'));
+async function run(name: string) {
+  const c = process.cpuUsage(); const t = performance.now();
+  for (const ch of chunks) await insertEvents(storage, ch);
+  const u = process.cpuUsage(c); const s = (performance.now() - t) / 1000;
+  console.log(name.padEnd(40), Math.round(300_000 / s), 'rows/s', ((u.user + u.system) / 300_000).toFixed(1), 'us cpu/row');
+}
+const rs = await storage.client.query({ query: "SELECT name, value FROM system.settings WHERE name IN ('input_format_parallel_parsing','min_chunk_bytes_for_parallel_parsing','max_insert_threads','max_threads','max_insert_block_size','async_insert')", format: 'JSONEachRow' });
+console.log(await rs.json());
+await run('default');
+await run('default');
+await storage.client.command({ query: 'SET input_format_parallel_parsing = 0' });
+await run('parallel parsing off');
+await storage.client.command({ query: 'SET input_format_parallel_parsing = 1, min_chunk_bytes_for_parallel_parsing = 1048576' });
+await run('parallel parsing, 1 MiB chunks');
+await run('parallel parsing, 1 MiB chunks');
+await storage.client.command({ query: 'DROP VIEW IF EXISTS lifeline.events_hourly_mv' });
+await run('without the hourly roll-up view');
+await storage.client.command({ query: 'SET min_chunk_bytes_for_parallel_parsing = 10485760' });
+await run('without view, default chunks');
+await storage.close();

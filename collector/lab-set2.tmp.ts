@@ -1,0 +1,10 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStorage } from './src/storage/open-storage';
+const storage = await openStorage({ kind: 'chdb', path: mkdtempSync(join(tmpdir(), 'lab-')), database: 'lifeline' });
+const rs = await storage.client.query({ query: "SELECT name, value, changed FROM system.settings WHERE name LIKE '%async_insert%' OR name IN ('insert_deduplicate','deduplicate_blocks_in_dependent_materialized_views','input_format_parallel_parsing','insert_quorum','fsync_after_insert')", format: 'JSONEachRow' });
+console.log(await rs.json());
+const ms = await storage.client.query({ query: "SELECT name, value, changed FROM system.merge_tree_settings WHERE name IN ('fsync_after_insert','fsync_part_directory','non_replicated_deduplication_window','min_rows_for_wide_part')", format: 'JSONEachRow' });
+console.log(await ms.json());
+await storage.close();

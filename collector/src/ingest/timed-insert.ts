@@ -1,0 +1,44 @@
+import { collectorMetrics } from '../metrics/collector-metrics';
+import type { EventRow } from '../storage/event-row';
+import { insertEvents } from '../storage/insert-events';
+import type { Storage } from '../storage/open-storage';
+
+/** An insert did not finish within `LIFELINE_INSERT_TIMEOUT_MS`. */
+export class InsertTimeoutError extends Error {
+  override name = 'InsertTimeoutError';
+}
+
+/**
+ * One insert into `events`, given up after `timeoutMs` so a hung server cannot hold
+ * acknowledgements (and shutdown) hostage: the rows are then spooled. The abandoned insert
+ * may still land; the replay's copy is then de-duplicated.
+ *
+ * @example const insert = timedInsert(storage, 10_000); await insert(rows)
+ */
+export function timedInsert(storage: Storage, timeoutMs: number): (rows: EventRow[]) => Promise<void> {
+  return async function insert(rows) {
+    const controller = new AbortController();
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new InsertTimeoutError(`insert of ${rows.length} rows took longer than ${timeoutMs} ms`);
+        controller.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    const attempt = insertEvents(storage, rows, { signal: controller.signal });
+    attempt.catch(() => {});
+    try {
+      await Promise.race([attempt, timeout]);
+      collectorMetrics.insertDuration.observe(seconds(), { outcome: 'ok' });
+      collectorMetrics.insertRows.inc(rows.length);
+    } catch (err) {
+      collectorMetrics.insertDuration.observe(seconds(), { outcome: 'error' });
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+}
