@@ -21,13 +21,21 @@ export interface HistoryOptions {
   incidents?: Incident[];
   /** Store origin written into URLs. */
   origin?: string;
+  /** Share of sessions going on from each funnel step to the next. @default STEP_RATES */
+  stepRates?: readonly number[];
+  /** Relative traffic per UTC hour of day. @default a European store's day */
+  hourly?: readonly number[];
+  /** Write web vitals for every page. @default true */
+  vitals?: boolean;
+  /** Only write the hours this accepts (hour start, epoch ms): a test's baseline needs a few. */
+  includeHour?: (hourStart: number) => boolean;
 }
 
 /** The funnel the store's own script tracks (demo-store/public/store.js), in order. */
 export const FUNNEL = ['view_product', 'add_to_cart', 'begin_checkout', 'order_created', 'purchase'] as const;
 
 /** Share of sessions that go on from each step to the next in normal times. */
-const STEP_RATES = [0.8, 0.35, 0.6, 0.85, 0.93];
+export const STEP_RATES: readonly number[] = [0.8, 0.35, 0.6, 0.85, 0.93];
 
 /** Relative traffic per hour of day (UTC), shaped like a European store's day. */
 const HOURLY = [0.25, 0.15, 0.1, 0.08, 0.08, 0.12, 0.25, 0.45, 0.65, 0.8, 0.9, 1.0, 1.15, 1.1, 0.95, 0.9, 0.95, 1.05, 1.2, 1.35, 1.4, 1.2, 0.85, 0.5];
@@ -69,7 +77,8 @@ export function* generateHistory(o: HistoryOptions, batchSize = 5000): Generator
     for (let hour = 0; hour < 24; hour++) {
       const hourStart = dayStart + hour * 3_600_000;
       if (hourStart >= o.now) break;
-      const expected = (o.sessionsPerDay / 24) * HOURLY[hour]! * WEEKLY[weekday]! * (0.9 + rnd.next() * 0.2);
+      if (o.includeHour && !o.includeHour(hourStart)) continue;
+      const expected = (o.sessionsPerDay / 24) * (o.hourly ?? HOURLY)[hour]! * WEEKLY[weekday]! * (0.9 + rnd.next() * 0.2);
       const sessions = Math.round(expected);
       for (let s = 0; s < sessions; s++) {
         const t0 = hourStart + Math.floor(rnd.next() * 3_600_000);
@@ -118,6 +127,7 @@ function session(rnd: Random, o: HistoryOptions & { origin: string }, t0: number
   const page = (path: string) => {
     const url = o.origin + path;
     out.push(ev('pageview', { title: 'Fancy T-Shirts' }, url));
+    if (o.vitals === false) return url;
     out.push(ev('vital', { name: 'TTFB', value: rnd.lognormal(180 * slow, 0.5), rating: 'good', nav_type: 'navigate' }, url));
     out.push(ev('vital', { name: 'FCP', value: rnd.lognormal(900 * slow, 0.4), rating: 'good', nav_type: 'navigate' }, url));
     const lcp = rnd.lognormal(1700 * slow, 0.45);
@@ -140,7 +150,7 @@ function session(rnd: Random, o: HistoryOptions & { origin: string }, t0: number
   let url = page('/');
   if (rnd.chance(0.04)) out.push(ev('track', { name: 'sign_up', props: {} }, url));
   const product = rnd.pick(PRODUCTS);
-  const rates = STEP_RATES.slice();
+  const rates = (o.stepRates ?? STEP_RATES).slice();
   if (incident?.kind === 'payments_down') rates[4] = 0.08;
   if (incident?.kind === 'checkout_errors') rates[3] = 0.3;
 
