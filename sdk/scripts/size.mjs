@@ -5,14 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**
- * The script-tag bundle must stay under this many bytes, brotli-compressed.
+ * The largest the script-tag bundle may be, in bytes, brotli-compressed; a bigger build
+ * fails test/build/bundle.test.ts.
  *
- * The goal was 8 KB, but what the bundle must hold measures more: web-vitals alone is
- * about 2.8 KB, the degradation part about 1.8 KB, and the capture and delivery the SDK
- * specifies about 6.5 KB (docs/sdk.md, "Bundle size"). The check is set at 12 KB so it
- * still fails any build that grows past that content plus a little room.
+ * The product's budget is 8192 bytes. What the bundle must hold measures more: web-vitals'
+ * own code alone is about 2.4 KB, degradation about 1.7 KB, network capture about 0.9 KB,
+ * and the core (delivery, errors, privacy, pageviews, the API) about 5.6 KB (docs/sdk.md,
+ * "Bundle size"). So the check holds the bundle at the size it has now: it fails on any
+ * growth, and is lowered as the code shrinks, towards 8192.
  */
-export const BROTLI_BUDGET = 12288;
+export const BROTLI_BUDGET = 10752;
 
 export const BUNDLE = fileURLToPath(new URL('../dist/lifeline.js', import.meta.url));
 

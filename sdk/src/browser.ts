@@ -18,16 +18,25 @@ type Queued = [string, ArrayLike<unknown>];
  * Then it runs the calls the inline snippet queued (docs/sdk.md), in order.
  */
 safely(() => {
-  const w = window as unknown as { lifeline?: { q?: Queued[] } };
-  const stub = w.lifeline;
+  const stub = (window as { lifeline?: { q?: Queued[] } }).lifeline;
   // A second copy of the tag, or a page global of the same name, is left alone: two SDKs
   // would record every pageview and error twice. Only the snippet's stub is replaced.
   if (stub && !Array.isArray(stub.q)) return;
-  const start = (options: InitOptions) =>
-    safely(() => init({ ...options, integrations: [vitalsCapture(), networkCapture()].concat(options?.integrations ?? []) }));
-  const api: Record<string, unknown> = { init: start, track, identify, reset, consent, captureError, lastRequestId, flush, sessionId, feature };
-  w.lifeline = api;
+  const api: Record<string, (...args: never[]) => unknown> = {
+    init: (options: InitOptions) =>
+      safely(() => init({ ...options, integrations: [vitalsCapture(), networkCapture()].concat(options?.integrations ?? []) })),
+    track,
+    identify,
+    reset,
+    consent,
+    captureError,
+    lastRequestId,
+    flush,
+    sessionId,
+    feature,
+  };
+  (window as { lifeline?: unknown }).lifeline = api;
   const data = findScript()?.dataset;
-  if (data?.key) start(data as unknown as InitOptions);
-  for (const [name, args] of stub?.q ?? []) safely(() => (api[name] as (...a: unknown[]) => void)(...Array.from(args)));
+  if (data?.key) api.init!(data as never);
+  for (const [name, args] of stub?.q ?? []) safely(() => api[name]!(...(Array.from(args) as never[])));
 });

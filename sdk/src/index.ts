@@ -34,16 +34,10 @@ let degrade: Degradation | undefined;
  */
 export function init(options: InitOptions): void {
   safely(() => {
-    if (client) {
-      client.log('init was called again; the first call stands');
-      return;
-    }
+    if (client) return client.log('init again: ignored');
     const resolved = resolveOptions(options);
-    if (typeof resolved === 'string') {
-      // Worth a console line even without debug: with bad options nothing is recorded.
-      createLogger(true)(resolved);
-      return;
-    }
+    // Worth a console line even without debug: with bad options nothing is recorded.
+    if (typeof resolved == 'string') return createLogger(true)(resolved);
     degrade = degradation(options);
     client = createClient({
       options: resolved,
@@ -64,12 +58,8 @@ export function init(options: InitOptions): void {
  */
 export function track(name: string, props?: Record<string, unknown>): void {
   safely(() => {
-    if (!client) return;
-    if (typeof name === 'string' && name) {
-      client.capture({ kind: 'track', name: clip(name, LIMITS.name), props: sanitizeProps(props) });
-    } else {
-      client.log('track needs a non-empty event name');
-    }
+    if (typeof name == 'string' && name) client?.capture({ kind: 'track', name: clip(name, LIMITS.name), props: sanitizeProps(props) });
+    else client?.log('track needs an event name');
   });
 }
 
@@ -84,12 +74,10 @@ export function track(name: string, props?: Record<string, unknown>): void {
 export function identify(userId: string, traits?: Record<string, unknown>): void {
   safely(() => {
     if (!client) return;
-    if ((typeof userId === 'string' || typeof userId === 'number') && userId !== '') {
+    if ((typeof userId == 'string' || typeof userId == 'number') && userId !== '') {
       const props = sanitizeProps(traits);
       if (client.identify(clip(String(userId), LIMITS.id)) || props) client.capture({ kind: 'track', name: 'identify', props });
-    } else {
-      client.log('identify needs a non-empty user ID');
-    }
+    } else client.log('identify needs a user ID');
   });
 }
 

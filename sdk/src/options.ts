@@ -2,7 +2,7 @@ import { LIMITS } from '@lifeline/protocol/limits';
 import type { Integration } from './core/types.js';
 import type { DegradeOptions } from './degrade/types.js';
 import { clip } from './lib/clip.js';
-import { safely } from './lib/safely.js';
+import { readOption } from './lib/readOption.js';
 
 /**
  * An event as it is about to leave the page, as `beforeSend` sees it. Its fields are the
@@ -88,26 +88,27 @@ export interface ResolvedOptions {
   integrations: Integration[];
 }
 
-const label = (value: unknown) => (typeof value === 'string' && value ? clip(value, LIMITS.label) : undefined);
+const text = (value: unknown) => (typeof value == 'string' ? value.trim() : '');
+
+/** A non-empty string cut to the protocol's label limit, or undefined. */
+const label = (value: unknown) => (typeof value == 'string' && clip(value, LIMITS.label)) || undefined;
 
 /** true, or the attribute text "" or "true" (a bare `data-debug` is on). */
-const flag = (value: unknown) => value === true || value === '' || value === 'true';
-
-/** Reads a JSON attribute; anything else is taken as it is. */
-const json = (value: unknown) => safely(() => (typeof value === 'string' ? JSON.parse(value) : value));
+const flag = (value: unknown) => [true, '', 'true'].includes(value as string);
 
 /**
  * Checks what the page passed to `init` (it may be anything, including the text of
  * `data-*` attributes) and returns the options, or the reason they cannot be used.
  */
 export function resolveOptions(input: unknown): ResolvedOptions | string {
-  const o = (input ?? {}) as Partial<Record<keyof InitOptions, unknown>>;
-  const key = typeof o.key === 'string' ? o.key.trim() : '';
-  const endpoint = typeof o.endpoint === 'string' ? o.endpoint.trim().replace(/\/+$/, '') : '';
+  const o = (input ?? {}) as Partial<Record<keyof InitOptions, any>>;
+  const key = text(o.key);
+  const endpoint = text(o.endpoint).replace(/\/+$/, '');
   if (!key || key.length > LIMITS.label || !endpoint) return `init needs a key (at most ${LIMITS.label} characters) and an endpoint`;
   const sampleRate: Record<string, number> = { network: 0.1 };
-  for (const [kind, rate] of Object.entries<number>(json(o.sampleRate) ?? {})) if (rate >= 0 && rate <= 1) sampleRate[kind] = +rate;
-  const slowMs = o.slowMs == null ? NaN : +o.slowMs;
+  for (const [kind, rate] of Object.entries<number>(readOption(o.sampleRate) ?? {})) if (rate >= 0 && rate <= 1) sampleRate[kind] = +rate;
+  const slowMs = +(o.slowMs ?? NaN);
+  const propagateTo: unknown[] = typeof o.propagateTo == 'string' ? o.propagateTo.split(/[\s,]+/) : Array.isArray(o.propagateTo) ? o.propagateTo : [];
   return {
     key,
     endpoint,
@@ -116,14 +117,12 @@ export function resolveOptions(input: unknown): ResolvedOptions | string {
     environment: label(o.environment),
     debug: flag(o.debug),
     // Origins as written (`https://api.example.com`), from an array or a list in one string.
-    propagateTo: (typeof o.propagateTo === 'string' ? o.propagateTo.split(/[\s,]+/) : Array.isArray(o.propagateTo) ? o.propagateTo : []).map((x) =>
-      String(x).replace(/\/+$/, ''),
-    ),
+    propagateTo: propagateTo.map((x) => String(x).replace(/\/+$/, '')),
     sampleRate,
     slowMs: slowMs >= 0 ? slowMs : 2000,
     captureConsole: flag(o.captureConsole),
-    consent: o.consent === false || o.consent === 'pending' || o.consent === 'false' ? undefined : true,
-    beforeSend: typeof o.beforeSend === 'function' ? (o.beforeSend as ResolvedOptions['beforeSend']) : undefined,
+    consent: [false, 'false', 'pending'].includes(o.consent) ? undefined : true,
+    beforeSend: typeof o.beforeSend == 'function' ? o.beforeSend : undefined,
     integrations: Array.isArray(o.integrations) ? o.integrations : [],
   };
 }

@@ -2,6 +2,7 @@ import { LIMITS } from '@lifeline/protocol/limits';
 import type { Integration } from '../core/types.js';
 import { clip } from '../lib/clip.js';
 import { errorFields } from '../lib/errorFields.js';
+import { safely } from '../lib/safely.js';
 import { stringify } from '../lib/stringify.js';
 
 /**
@@ -14,19 +15,18 @@ export function consoleErrorCapture(): Integration {
     name: 'console',
     setup(client) {
       const original = console.error;
-      if (!client.options.captureConsole || typeof original !== 'function') return;
+      if (!client.options.captureConsole || typeof original != 'function') return;
       let busy = false;
       console.error = function (this: unknown, ...args: unknown[]) {
-        // A processor or beforeSend that logs an error must not recurse.
+        // A processor or beforeSend that logs an error must not recurse. Whatever happens
+        // here, the page's own console call goes on.
         if (!busy) {
           busy = true;
-          try {
-            const error = args.find((a) => a instanceof Error) as Error | undefined;
+          safely(() => {
             const message = args.map((a) => (a instanceof Error ? a.message : stringify(a))).join(' ');
-            client.capture({ ...errorFields(error ?? message, 'console', true), message: clip(message, LIMITS.message) });
-          } catch {
-            // Whatever happens here, the page's own console call goes on.
-          }
+            const fields = errorFields(args.find((a) => a instanceof Error) ?? message, 'console', true);
+            client.capture({ ...fields, message: clip(message, LIMITS.message) });
+          });
           busy = false;
         }
         return original.apply(this, args);

@@ -24,26 +24,22 @@ export function errorCapture(): Integration {
         'error',
         (event) =>
           safely(() => {
-            const target = event.target as HTMLElement | null;
+            const target = event.target as HTMLImageElement & HTMLLinkElement;
             if (event instanceof ErrorEvent) {
               // `error` is null for cross-origin scripts without CORS ("Script error.") and
               // in some older engines; then only the message and location are known.
-              client.capture(
-                errorFields(event.error ?? event.message, 'onerror', false, event.filename ? [{ file: clip(event.filename, LIMITS.url), line: event.lineno | 0, col: event.colno | 0 }] : undefined),
-              );
-            } else if (target && target !== (window as unknown) && target.localName) {
-              const src = (target as HTMLImageElement).currentSrc || (target as HTMLImageElement).src || (target as HTMLLinkElement).href;
-              const fields = errorFields(`Failed to load ${target.localName} ${src}`, 'resource', false);
+              const { filename: file, lineno, colno } = event;
+              client.capture(errorFields(event.error ?? event.message, 'onerror', false, file ? [{ file: clip(file, LIMITS.url), line: lineno | 0, col: colno | 0 }] : []));
+            } else if (target?.localName) {
+              // An element (window has no localName) whose resource failed to load.
+              const fields = errorFields(`Failed to load ${target.localName} ${target.currentSrc || target.src || target.href}`, 'resource', false);
               client.capture({ ...fields, error_type: 'ResourceError' });
             }
           }),
         true,
       );
       addEventListener('unhandledrejection', (event) =>
-        safely(() => {
-          const fields = errorFields(event.reason, 'unhandledrejection', false);
-          client.capture({ error_type: 'UnhandledRejection', ...fields });
-        }),
+        safely(() => client.capture({ error_type: 'UnhandledRejection', ...errorFields(event.reason, 'unhandledrejection', false) })),
       );
     },
   };

@@ -23,17 +23,13 @@ export function pageviewCapture(): Integration {
         safely(() => {
           const url = currentUrl();
           const page = url.split('#')[0];
-          if (page === last) return;
-          const referrer = last ?? document.referrer;
-          last = page;
-          client.capture({
-            kind: 'pageview',
-            url,
-            referrer: clip(referrer, LIMITS.url) || undefined,
-            title: clip(document.title, LIMITS.url) || undefined,
-          });
+          if (page != last) {
+            const referrer = last ?? document.referrer;
+            last = page;
+            client.capture({ kind: 'pageview', url, referrer: clip(referrer, LIMITS.url) || undefined, title: clip(document.title, LIMITS.url) || undefined });
+          }
         });
-      if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', record, { once: true });
+      if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', record, { once: true });
       else void Promise.resolve().then(record);
       for (const name of ['pushState', 'replaceState'] as const) {
         const original = history[name];

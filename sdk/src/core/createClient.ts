@@ -12,7 +12,7 @@ import { STORAGE_KEYS } from '../lib/storageKeys.js';
 import { uuid } from '../lib/uuid.js';
 import type { ResolvedOptions } from '../options.js';
 import { createStore } from '../transport/createStore.js';
-import { createTransport, type Beacon, type Send, type Transport } from '../transport/createTransport.js';
+import { createTransport, type Beacon, type Send } from '../transport/createTransport.js';
 import { SDK_NAME, SDK_VERSION } from '../version.js';
 import type { Client, Integration, Processor, RequestHook } from './types.js';
 
@@ -26,7 +26,7 @@ export interface ClientSetup {
 /** Breadcrumbs kept for error events. */
 const CRUMBS = 20;
 /** The kinds that leave a breadcrumb, and its type. */
-const CRUMB_KINDS: Record<string, string> = { pageview: 'nav', track: 'track', error: 'error' };
+const CRUMB_TYPES: Record<string, string> = { pageview: 'nav', track: 'track', error: 'error' };
 /** Events held in memory while consent is pending. */
 const PENDING = 100;
 
@@ -46,7 +46,7 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
   // true: granted; false: refused (capture off); undefined: pending (events wait in memory).
   let consent = storageGet(STORAGE_KEYS.optOut) ? false : options.consent;
   let pending: BrowserEvent[] = [];
-  const transport: Transport = createTransport(
+  const transport = createTransport(
     {
       url: options.url,
       key: options.key,
@@ -62,28 +62,25 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
     send,
   );
 
-  /** Adds the identity fields (known only once there is consent), processes and queues; false if dropped. */
-  function finish(fields: BrowserEvent): boolean {
-    let event: BrowserEvent | null = {
-      ...fields,
-      session_id: session.id(),
-      anon_id: session.anonId(),
-      user_id: session.userId(),
-    };
-    for (const processor of [...processors, options.beforeSend as Processor | undefined, scrubEvent]) {
-      try {
-        if (processor) event = processor(event!);
-      } catch (error) {
-        // A processor may be the one that scrubs personal data; sending unscrubbed is worse than not sending.
-        log('a processor threw; event dropped', error);
+  /**
+   * Adds the identity fields (known only once there is consent), runs the processors,
+   * beforeSend and the scrubber, and queues the event; false if dropped. A processor
+   * that throws drops the event: it may be the one that scrubs personal data, and
+   * sending unscrubbed is worse than not sending.
+   */
+  const finish = (fields: BrowserEvent): boolean => {
+    let event: BrowserEvent | null | undefined = { ...fields, session_id: session.id(), anon_id: session.anonId(), user_id: session.userId() };
+    for (const processor of processors.concat((options.beforeSend as Processor | undefined) ?? [], scrubEvent)) {
+      event = safely(() => processor(event!));
+      if (!event) {
+        log('dropped by a processor', fields);
         return false;
       }
-      if (!event) return false;
     }
     transport.enqueue(event!);
     log('queued', event);
     return true;
-  }
+  };
 
   const client: Client = {
     options,
@@ -94,37 +91,37 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
     onRequest: (hook) => void requestHooks.push(hook),
     sessionId: () => (consent ? session.id(false) : undefined),
     crumb(type, text) {
-      if (consent === false) return;
-      crumbs.push([Date.now(), type, clip(text, 100)]);
-      if (crumbs.length > CRUMBS) crumbs.shift();
+      if (consent !== false && crumbs.push([Date.now(), type, clip(text, 100)]) > CRUMBS) crumbs.shift();
     },
     capture(fields) {
       if (consent === false) return undefined;
-      const { kind } = fields;
       const now = Date.now();
-      const event = { event_id: uuid(), ts: now, url: currentUrl(), release: options.release, environment: options.environment, ...fields } as BrowserEvent;
       // Fields only some kinds have, read without narrowing on kind.
-      const loose = event as { props?: Props; name?: string; message?: string };
-      const props = loose.props;
+      const event = { event_id: uuid(), ts: now, url: currentUrl(), release: options.release, environment: options.environment, ...fields } as BrowserEvent & {
+        props?: Props;
+        name?: string;
+        message?: string;
+      };
+      const { kind, props } = event;
       // The collector finds an order's timeline by the top-level field.
       const order = props?.order_id;
       if (order != null && order !== '') event.order_id ??= clip(String(order), LIMITS.id);
-      if (kind === 'error' && crumbs.length && Object.keys(props ?? {}).length < LIMITS.propKeys) {
+      if (kind == 'error' && crumbs[0] && Object.keys(props ?? {}).length < LIMITS.propKeys) {
         // [ms before the error, type, text], oldest first, as JSON text within one prop value.
         const list = crumbs.map(([t, type, text]) => [t - now, type, text]);
         let json;
         while ((json = JSON.stringify(list)).length > LIMITS.propValue) list.shift();
-        loose.props = { ...props, breadcrumbs: json };
+        event.props = { ...props, breadcrumbs: json };
       }
-      if (CRUMB_KINDS[kind]) client.crumb(CRUMB_KINDS[kind], loose.name ?? loose.message ?? event.url!);
+      if (CRUMB_TYPES[kind]) client.crumb(CRUMB_TYPES[kind], event.name ?? event.message ?? event.url!);
       // Network capture samples itself: failed and slow calls are always kept.
-      if (kind !== 'network' && !(Math.random() < (options.sampleRate[kind] ?? 1))) return undefined;
+      if (kind != 'network' && !(Math.random() < (options.sampleRate[kind] ?? 1))) return undefined;
       if (consent) return finish(event) ? event.event_id : undefined;
       if (pending.length < PENDING) pending.push(event);
       return event.event_id;
     },
     identify(userId) {
-      const changed = session.userId() !== userId;
+      const changed = session.userId() != userId;
       // Stored only with consent; until then the ID lives in memory.
       if (consent !== false) session.setUser(userId, !!consent);
       return changed;
@@ -141,8 +138,7 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
         const user = session.userId();
         if (user) session.setUser(user);
         waiting.forEach(finish);
-      }
-      else {
+      } else {
         crumbs.length = 0;
         transport.clear();
         session.clear();

@@ -9,8 +9,12 @@ type BaseKey = 'event_id' | 'ts' | 'session_id' | 'anon_id' | 'user_id' | 'relea
 /** Omit applied to each member of a union, so `kind` still selects the right fields. */
 type Without<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** An event as a capture module builds it; `url` defaults to the page's. */
-export type EventFields = Without<BrowserEvent, BaseKey>;
+/**
+ * An event as a capture module builds it; `url` defaults to the page's and `ts` to now
+ * (a network call passes its start, so a timeline shows the call before the backend's
+ * logs of it).
+ */
+export type EventFields = Without<BrowserEvent, BaseKey> & { ts?: number };
 
 /** A step run on every event before it is queued: return it (changed or not), or null to drop it. */
 export type Processor = (event: BrowserEvent) => BrowserEvent | null;

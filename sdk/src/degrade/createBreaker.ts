@@ -29,35 +29,29 @@ export function createBreaker(options: BreakerOptions = {}, now: () => number = 
   const windowMs = positive(options.windowMs, 30000);
   const cooldown = positive(options.cooldownMs, 15000);
   let fails: number[] = [];
-  let open = false;
   let openedAt = 0;
   let probeAt = 0;
-  return {
-    get open() {
-      return open;
-    },
+  const breaker = {
+    open: false,
     allow() {
       const t = now();
-      if (!open) return true;
+      if (!breaker.open) return true;
       if (t < probeAt) return false;
       probeAt = t + cooldown;
       return true;
     },
-    record(failed) {
+    record(failed: boolean) {
       const t = now();
-      if (open) {
-        if (failed || t < openedAt + cooldown) return false;
-        open = false;
-        return true;
-      }
+      // Open: only a success after the cool-down (a probe's) closes it.
+      if (breaker.open) return !failed && t >= openedAt + cooldown && !(breaker.open = false);
       if (!failed) return false;
       fails = fails.filter((f) => t - f < windowMs);
       if (fails.push(t) < max) return false;
       fails = [];
-      open = true;
       openedAt = t;
       probeAt = t + cooldown;
-      return true;
+      return (breaker.open = true);
     },
   };
+  return breaker;
 }

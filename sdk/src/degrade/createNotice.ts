@@ -11,12 +11,17 @@ const CSS =
   '.lifeline-notice button{margin-left:12px;font:inherit}' +
   '[data-lifeline-state]{opacity:.6}';
 
+/** A new `tag` element, appended to `parent`, with `props` set. */
+const make = <K extends keyof HTMLElementTagNameMap>(tag: K, parent: Node, props: Partial<HTMLElementTagNameMap[K]> = {}) =>
+  Object.assign(parent.appendChild(document.createElement(tag)), props);
+
 /**
  * The notice customers see while any feature is not ok: one line of text (each distinct
  * flag message, or the default text for the state) and a dismiss button. A live region
  * (`role="status"`), so screen readers announce it without moving focus. Dismissed, it
  * stays hidden until the text changes. Returns the function that shows the current
- * features; it does nothing until <body> exists.
+ * features; it does nothing until <body> exists. Built with DOM calls rather than HTML
+ * text, so it also works on pages that enforce Trusted Types.
  */
 export function createNotice(texts?: NoticeTexts): (bad: FeatureStatus[]) => void {
   const t: Required<NoticeTexts> = {
@@ -29,27 +34,17 @@ export function createNotice(texts?: NoticeTexts): (bad: FeatureStatus[]) => voi
   let line: HTMLElement;
   let shown = '';
   let dismissed = false;
-  const make = (tag: string, parent: Element) => parent.appendChild(document.createElement(tag));
   return (bad) => {
     const text = [...new Set(bad.map((s) => s.message || t[s.state as 'down']))].join(' ');
     if (text != shown) dismissed = false;
     shown = text;
     if (!box && text && document.body) {
-      const style = document.createElement('style');
-      style.textContent = CSS;
-      document.head.prepend(style);
-      box = make('div', document.body);
-      box.className = 'lifeline-notice';
+      document.head.prepend(Object.assign(document.createElement('style'), { textContent: CSS }));
+      box = make('div', document.body, { className: 'lifeline-notice' });
       box.setAttribute('role', 'status');
       box.setAttribute('aria-live', 'polite');
       line = make('span', box);
-      const button = make('button', box) as HTMLButtonElement;
-      button.type = 'button';
-      button.textContent = t.dismiss;
-      button.onclick = () => {
-        dismissed = true;
-        box!.hidden = true;
-      };
+      make('button', box, { type: 'button', textContent: t.dismiss, onclick: () => (dismissed = box!.hidden = true) });
     }
     if (!box) return;
     // Only when it changed: rewriting the text is a DOM mutation, which would wake the

@@ -1,6 +1,8 @@
 import type { StatusResponse } from '@lifeline/protocol';
 import type { FeatureState as WireState } from '@lifeline/protocol/limits';
 import type { Integration } from '../core/types.js';
+import { originalFetch } from '../lib/originalFetch.js';
+import { parseJson } from '../lib/parseJson.js';
 import { safely } from '../lib/safely.js';
 import { storageGet, storageSet } from '../lib/storage.js';
 import { createBreaker, type Breaker } from './createBreaker.js';
@@ -9,9 +11,9 @@ import { followStatus } from './followStatus.js';
 import { isHeld } from './held.js';
 import { isNewer } from './isNewer.js';
 import { markFeature } from './markFeature.js';
-import { readOption } from './readOption.js';
+import { readOption } from '../lib/readOption.js';
 import { resolveFeature } from './resolveFeature.js';
-import type { BreakerOptions, DegradeOptions, FeatureState, FeatureStatus, NoticeTexts } from './types.js';
+import type { DegradeOptions, FeatureState, FeatureStatus } from './types.js';
 
 /** Fails to compile if the public FeatureState and the protocol's drift apart. */
 type Assert<T extends true> = T;
@@ -36,9 +38,9 @@ export interface Degradation extends Integration {
  *
  * @example createClient({ options, send, integrations: [degradation({ features: { checkout: ['/api/orders'] } })] })
  */
-export function degradation(options?: DegradeOptions): Degradation {
+export function degradation(options: DegradeOptions = {}): Degradation {
   // Taken before any capture module wraps fetch, so flag polls never meet a breaker.
-  const get = typeof fetch == 'function' ? fetch.bind(globalThis) : undefined;
+  const get = originalFetch();
   const current = new Map<string, FeatureStatus>();
   return {
     name: 'degrade',
@@ -46,17 +48,16 @@ export function degradation(options?: DegradeOptions): Degradation {
     setup(client) {
       const { key, endpoint } = client.options;
       const stored = `lifeline:flags:${key}`;
-      const features = readOption<Record<string, unknown>>(options?.features);
-      const breakerOptions = readOption<BreakerOptions>(options?.breaker);
-      const lines = new Map<string, { breaker: Breaker; prefixes: string[] }>();
+      const features = readOption<Record<string, unknown>>(options.features);
+      const breakerOptions = readOption(options.breaker);
+      const notice = createNotice(readOption(options.texts));
+      /** Each feature's breaker, and the absolute URL prefixes of its routes. */
+      const breakers = new Map<string, [Breaker, string[]]>();
       for (const name in features) {
-        if (!NAME.test(name)) continue;
-        const prefixes: string[] = [];
-        for (const route of ([] as unknown[]).concat(features[name])) safely(() => prefixes.push(new URL(route as string, location.href).href));
-        lines.set(name, { breaker: createBreaker(breakerOptions), prefixes });
+        const routes = ([] as string[]).concat(features[name] as string);
+        if (NAME.test(name)) breakers.set(name, [createBreaker(breakerOptions), routes.flatMap((r) => safely(() => [new URL(r, location.href).href], []))]);
       }
-      const notice = createNotice(readOption<NoticeTexts>(options?.texts));
-      let status: StatusResponse | undefined = safely(() => JSON.parse(storageGet(stored)!));
+      let status = parseJson<StatusResponse>(storageGet(stored));
       if (!status?.flags) status = undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
 
@@ -80,40 +81,35 @@ export function degradation(options?: DegradeOptions): Degradation {
 
       const update = (requestId?: string) => {
         const now = Date.now();
-        let next = Infinity;
-        const changed: [string, FeatureStatus][] = [];
         const flags = status?.flags ?? {};
-        for (const name of new Set([...Object.keys(flags), ...lines.keys(), ...current.keys()])) {
+        const changed: (FeatureStatus & { feature: string })[] = [];
+        let next = Infinity;
+        for (const name of new Set([...Object.keys(flags), ...breakers.keys(), ...current.keys()])) {
           if (!NAME.test(name)) continue;
           const flag = flags[name];
           if (flag?.until! > now) next = Math.min(next, flag!.until!);
           const was = current.get(name) ?? { state: 'ok' };
-          const s = resolveFeature(flag, !!lines.get(name)?.breaker.open, now, was);
-          if (s.state != was.state || s.message != was.message || s.reason != was.reason) {
+          const s = resolveFeature(flag, !!breakers.get(name)?.[0].open, now, was);
+          // State, message and reason, in resolveFeature's key order; JSON leaves out what is undefined.
+          if (JSON.stringify(s) != JSON.stringify(was)) {
             current.set(name, s);
-            changed.push([name, s]);
+            changed.push({ feature: name, ...s });
           }
         }
         // Expiry happens here, even offline; setTimeout cannot wait longer than about 24.8 days.
         clearTimeout(timer);
         if (next < Infinity) timer = setTimeout(update, Math.min(next - now, 2e9));
         render();
-        for (const [feature, s] of changed) {
-          // A change always has a reason: only the initial ok has none.
-          const detail = { feature, ...(s as Required<FeatureStatus>) };
+        for (const detail of changed) {
           // A listener that throws is reported by the browser; dispatchEvent itself does not throw.
           dispatchEvent(new CustomEvent('lifeline:feature', { detail }));
-          client.capture({ kind: 'degrade', ...detail, request_id: requestId });
+          // A change always has a reason: only the initial ok has none.
+          client.capture({ kind: 'degrade', ...(detail as Required<typeof detail>), request_id: requestId });
         }
       };
 
-      /** The breakers of the features whose routes `target` falls under. */
-      const hits = (target: string) => {
-        const abs = new URL(target, location.href).href;
-        const found: Breaker[] = [];
-        lines.forEach((l) => l.prefixes.some((p) => abs.startsWith(p)) && found.push(l.breaker));
-        return found;
-      };
+      /** The breakers of the features whose routes `url` (absolute, as hooks get it) falls under. */
+      const hits = (url: string) => [...breakers.values()].filter(([, prefixes]) => prefixes.some((p) => url.startsWith(p))).map(([b]) => b);
 
       update();
       if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', render);
@@ -130,20 +126,11 @@ export function degradation(options?: DegradeOptions): Degradation {
         },
         true,
       );
+      // The network capture catches what a hook throws.
       client.onRequest({
-        before: (req) =>
-          safely(() => {
-            for (const breaker of hits(req.url))
-              if (!breaker.allow()) return new Response(null, { status: 503, headers: { 'X-Lifeline-Breaker': 'open' } });
-            return undefined;
-          }),
-        after: (outcome) =>
-          safely(() => {
-            let flipped = false;
-            // An aborted call says nothing about the backend (the customer navigated away).
-            for (const breaker of hits(outcome.url)) flipped = breaker.record(outcome.failed && outcome.reason != 'abort') || flipped;
-            if (flipped) update(outcome.request_id);
-          }),
+        before: (req) => (hits(req.url).some((b) => !b.allow()) ? new Response(null, { status: 503, headers: { 'X-Lifeline-Breaker': 'open' } }) : undefined),
+        // `failed` is false for an aborted call: that says nothing about the backend.
+        after: (outcome) => void (hits(outcome.url).filter((b) => b.record(outcome.failed)).length && update(outcome.request_id)),
       });
       followStatus({
         url: `${endpoint}/v1/status?key=${encodeURIComponent(key)}`,

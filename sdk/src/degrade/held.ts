@@ -1,3 +1,5 @@
+import { setAttribute } from '../lib/setAttribute.js';
+
 /**
  * Controls the SDK disabled, with what they had before: their `aria-disabled` attribute
  * and their `disabled` property. Restoring exactly that keeps a button the page had
@@ -7,20 +9,14 @@ const held = new WeakMap<Element, [string | null, boolean]>();
 
 type Control = Element & { disabled?: boolean };
 
-export function hold(el: Control): void {
-  if (held.has(el)) return;
-  held.set(el, [el.getAttribute('aria-disabled'), !!el.disabled]);
-  el.setAttribute('aria-disabled', 'true');
-  if ('disabled' in el) el.disabled = true;
-}
-
-export function release(el: Control): void {
+/** Holds `el` disabled (`on`), or gives it back what it had. */
+export function hold(el: Control, on: boolean): void {
   const was = held.get(el);
-  if (!was) return;
-  held.delete(el);
-  if (was[0] == null) el.removeAttribute('aria-disabled');
-  else el.setAttribute('aria-disabled', was[0]);
-  if ('disabled' in el) el.disabled = was[1];
+  if (on == !!was) return;
+  if (on) held.set(el, [el.getAttribute('aria-disabled'), !!el.disabled]);
+  else held.delete(el);
+  setAttribute(el, 'aria-disabled', on ? 'true' : was![0]);
+  if ('disabled' in el) el.disabled = on || was![1];
 }
 
 /** Whether the SDK holds `el` disabled. */

@@ -1,4 +1,5 @@
-import { hold, release } from './held.js';
+import { setAttribute } from '../lib/setAttribute.js';
+import { hold } from './held.js';
 import type { FeatureState } from './types.js';
 
 /** What a degraded feature disables: its controls, its links and its forms. */
@@ -13,9 +14,8 @@ const CONTROLS = 'a,button,input,select,textarea,fieldset,form';
 export function markFeature(name: string, state: FeatureState): void {
   const bad = state != 'ok';
   for (const el of document.querySelectorAll(`[data-lifeline-feature="${name}"]`)) {
-    if (bad) el.setAttribute('data-lifeline-state', state);
-    else el.removeAttribute('data-lifeline-state');
-    for (const c of [el, ...el.querySelectorAll(CONTROLS)]) if (c.matches(CONTROLS)) (bad ? hold : release)(c);
+    setAttribute(el, 'data-lifeline-state', bad ? state : null);
+    for (const c of [el, ...el.querySelectorAll(CONTROLS)]) if (c.matches(CONTROLS)) hold(c, bad);
   }
   for (const el of document.querySelectorAll<HTMLElement>(`[data-lifeline-fallback="${name}"]`)) el.hidden = state != 'down';
 }

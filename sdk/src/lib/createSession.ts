@@ -1,3 +1,4 @@
+import { parseJson } from './parseJson.js';
 import { storageGet, storageSet } from './storage.js';
 import { STORAGE_KEYS } from './storageKeys.js';
 import { uuid } from './uuid.js';
@@ -20,19 +21,13 @@ export interface Session {
   clear(): void;
 }
 
+/** The session as stored: its ID and when it last saw activity. */
 interface Stored {
   id: string;
   last: number;
 }
 
-function parse(raw: string | undefined): Stored | undefined {
-  try {
-    const s = raw ? (JSON.parse(raw) as Partial<Stored>) : undefined;
-    return s && typeof s.id === 'string' && typeof s.last === 'number' ? (s as Stored) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+const { anon: ANON, session: SESSION, user: USER } = STORAGE_KEYS;
 
 /**
  * Session, anonymous and user IDs, kept in localStorage so every tab of the store shares
@@ -42,42 +37,41 @@ function parse(raw: string | undefined): Stored | undefined {
  */
 export function createSession(now: () => number = Date.now): Session {
   let anon: string | undefined;
+  // null: known to be none; undefined: not read yet.
   let user: string | undefined | null;
   let current: Stored | undefined;
+  const newAnon = () => void storageSet(ANON, (anon = uuid()));
 
   const session: Session = {
     anonId() {
-      anon ??= storageGet(STORAGE_KEYS.anon);
-      if (!anon) storageSet(STORAGE_KEYS.anon, (anon = uuid()));
-      return anon;
+      anon ??= storageGet(ANON);
+      if (!anon) newAnon();
+      return anon!;
     },
-    userId() {
-      if (user === undefined) user = storageGet(STORAGE_KEYS.user) ?? null;
-      return user ?? undefined;
-    },
+    userId: () => (user === undefined ? (user = storageGet(USER) ?? null) : user) ?? undefined,
     setUser(id, store = true) {
       user = id;
-      if (store) storageSet(STORAGE_KEYS.user, id);
+      if (store) storageSet(USER, id);
     },
     reset() {
       session.clear();
-      storageSet(STORAGE_KEYS.anon, (anon = uuid()));
+      newAnon();
     },
     clear() {
       user = null;
       anon = current = undefined;
-      for (const key of [STORAGE_KEYS.anon, STORAGE_KEYS.session, STORAGE_KEYS.user]) storageSet(key);
+      for (const key of [ANON, SESSION, USER]) storageSet(key);
     },
     id(touch = true) {
       const t = now();
       // Read storage every time: another tab may have started or extended the session.
-      const s = parse(storageGet(STORAGE_KEYS.session)) ?? current;
-      const fresh = !s || !(t - s.last < SESSION_IDLE_MS);
-      current = fresh ? { id: uuid(), last: t } : s;
+      const s = parseJson<Stored>(storageGet(SESSION)) ?? current;
+      const fresh = !(t - s?.last! < SESSION_IDLE_MS) || typeof s!.id != 'string';
+      current = fresh ? { id: uuid(), last: t } : s!;
       // Writing at most once a second keeps bursts of events from hammering storage.
       if (fresh || (touch && t - current.last > 1000)) {
         current.last = t;
-        storageSet(STORAGE_KEYS.session, JSON.stringify(current));
+        storageSet(SESSION, JSON.stringify(current));
       }
       return current.id;
     },

@@ -8,26 +8,19 @@ export interface ErrorFields {
   stack?: string;
 }
 
-interface ErrorLike {
-  message: string;
-  name?: unknown;
-  stack?: unknown;
-}
-
-/** Errors from other frames fail `instanceof Error`; anything with a string message will do. */
-function isErrorLike(value: unknown): value is ErrorLike {
-  return typeof value === 'object' && value !== null && typeof (value as ErrorLike).message === 'string';
-}
-
 /**
  * The message, type and stack of anything that was thrown or rejected, cut to the
- * protocol's limits. Non-Errors (`throw 'nope'`, `Promise.reject({ code: 42 })`) become
- * their text, with no type and no stack.
+ * protocol's limits. Errors from other frames fail `instanceof Error`, so anything with a
+ * string message counts. Non-Errors (`throw 'nope'`, `Promise.reject({ code: 42 })`)
+ * become their text, with no type and no stack.
  */
 export function describeError(value: unknown): ErrorFields {
-  if (!isErrorLike(value)) return { message: clip(stringify(value), LIMITS.message) };
-  const fields: ErrorFields = { message: clip(value.message, LIMITS.message) };
-  if (typeof value.name === 'string' && value.name) fields.error_type = clip(value.name, LIMITS.label);
-  if (typeof value.stack === 'string' && value.stack) fields.stack = clip(value.stack, LIMITS.stack);
-  return fields;
+  const e = value as { message?: unknown; name?: unknown; stack?: unknown } | null;
+  if (typeof e != 'object' || typeof e?.message != 'string') return { message: clip(stringify(value), LIMITS.message) };
+  const { name, stack } = e;
+  return {
+    message: clip(e.message, LIMITS.message),
+    ...(typeof name == 'string' && name && { error_type: clip(name, LIMITS.label) }),
+    ...(typeof stack == 'string' && stack && { stack: clip(stack, LIMITS.stack) }),
+  };
 }

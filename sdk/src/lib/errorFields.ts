@@ -17,14 +17,14 @@ export type ErrorFields = Omit<ErrorEvent, 'event_id' | 'ts'>;
  *
  * @example errorFields(new TypeError('x is undefined'), 'manual', true)
  */
-export function errorFields(value: unknown, mechanism: string, handled: boolean, frames?: StackFrame[]): ErrorFields {
+export function errorFields(value: unknown, mechanism: string, handled: boolean, frames: StackFrame[] = []): ErrorFields {
   const described = describeError(value);
-  const parsed = described.stack ? parseStack(described.stack) : frames ?? [];
-  const top = parsed.slice(0, 5).map((f) => `${f.fn}@${f.file?.split(/[?#]/)[0]}`);
+  if (described.stack) frames = parseStack(described.stack);
+  const top = frames.slice(0, 5).map((f) => `${f.fn}@${f.file?.split(/[?#]/)[0]}`);
   return {
     kind: 'error',
     ...described,
-    ...(parsed.length && { frames: parsed }),
+    ...(frames[0] && { frames }),
     fingerprint: hash([described.error_type, described.message.replace(/\d+/g, '0'), ...top].join('|')),
     mechanism,
     handled,

@@ -1,3 +1,6 @@
+/** `n` as 8 hex digits, zero-padded. */
+const hex8 = (n: number) => ((n >>> 0) + 2 ** 32).toString(16).slice(1);
+
 /**
  * A 64-bit, 16-hex-character hash of `text` (two 32-bit FNV-1a variants), for grouping:
  * equal text gives an equal hash in every browser and release. Not cryptographic.
@@ -12,5 +15,5 @@ export function hash(text: string): string {
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x5bd1e995);
   }
-  return ((a >>> 0) + 2 ** 32).toString(16).slice(1) + ((b >>> 0) + 2 ** 32).toString(16).slice(1);
+  return hex8(a) + hex8(b);
 }

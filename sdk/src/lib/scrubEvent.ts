@@ -5,23 +5,17 @@ const SENSITIVE = new RegExp(SENSITIVE_NAMES, 'i');
 // the Luhn check); they are never rewritten.
 const KEEP = /_id$|^fingerprint$/;
 
-function clean(value: unknown, key: string): unknown {
-  if (KEEP.test(key)) return value;
-  if (SENSITIVE.test(key)) return FILTERED;
-  if (typeof value === 'string') return scrubText(value);
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = Array.isArray(value) ? ([] as never) : {};
-    for (const k in value) out[k] = clean((value as Record<string, unknown>)[k], k);
-    return out;
-  }
-  return value;
-}
-
 /**
- * A copy of `event` with every string scrubbed by `scrubText`, and the value of any field
- * or prop with a sensitive name (`password`, `auth_token`…) replaced by `[Filtered]`.
- * Fields named `*_id` and `fingerprint` are kept as they are.
+ * A copy of `value` (an event, at the top) with every string scrubbed by `scrubText`, and
+ * the value of any field or prop with a sensitive name (`password`, `auth_token`…)
+ * replaced by `[Filtered]`. Fields named `*_id` and `fingerprint` are kept as they are.
  */
-export function scrubEvent<T extends object>(event: T): T {
-  return clean(event, '') as T;
+export function scrubEvent<T>(value: T, key = ''): T {
+  if (KEEP.test(key)) return value;
+  if (SENSITIVE.test(key)) return FILTERED as T;
+  if (typeof value == 'string') return scrubText(value) as T;
+  if (!value || typeof value != 'object') return value;
+  const out = (Array.isArray(value) ? [] : {}) as Record<string, unknown>;
+  for (const k in value) out[k] = scrubEvent(value[k], k);
+  return out as T;
 }

@@ -19,10 +19,11 @@ const QUERY = new RegExp(`([?&;][^=&#\\s]*(?:${SENSITIVE_NAMES})[^=&#\\s]*=)[^&#
 function luhn(digits: string): boolean {
   let sum = 0;
   for (let i = digits.length; i--; ) {
-    let d = +digits[i]! * ((digits.length - i) % 2 ? 1 : 2);
+    // Every second digit from the right is doubled.
+    const d = +digits[i]! * ((digits.length - i) % 2 ? 1 : 2);
     sum += d > 9 ? d - 9 : d;
   }
-  return sum % 10 === 0;
+  return sum % 10 == 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { LIMITS } from '@lifeline/protocol/limits';
-import type { Client, RequestOutcome } from '../core/types.js';
+import type { Client, RequestHook } from '../core/types.js';
 import { clip } from '../lib/clip.js';
+import { safely } from '../lib/safely.js';
 import { scrubText } from '../lib/scrubText.js';
 import { uuid } from '../lib/uuid.js';
 
@@ -46,16 +47,26 @@ export function createCallTracker(client: Client): CallTracker {
   // The SDK's own requests (batches, flag polls) are all under {endpoint}/v1/. Relative
   // endpoints are allowed; compare absolute URLs.
   const own = new URL(`${endpoint}/v1/`, location.href).href;
+  /** Runs `step` of every request hook, skipping hooks that throw; the first Response a `before` returns answers the call. */
+  const hooks = <S extends keyof RequestHook>(step: S, arg: Parameters<NonNullable<RequestHook[S]>>[0]) => {
+    for (const hook of client.requestHooks) {
+      try {
+        const answer = hook[step]?.(arg as never);
+        if (answer instanceof Response) return answer;
+      } catch (error) {
+        client.log('request hook threw', error);
+      }
+    }
+    return undefined;
+  };
   return {
     start(method, url) {
       const u = new URL(String(url), document.baseURI);
-      if (!/^https?:$/.test(u.protocol) || u.href.startsWith(own)) return undefined;
-      return {
-        method: clip(String(method).toUpperCase(), LIMITS.label),
-        url: u.href,
-        own: u.origin === location.origin || propagateTo.includes(u.origin),
-        start: performance.now(),
-      };
+      if (/^https?:$/.test(u.protocol) && !u.href.startsWith(own)) {
+        const { href, origin } = u;
+        return { method: clip(String(method).toUpperCase(), LIMITS.label), url: href, own: origin == location.origin || propagateTo.includes(origin), start: performance.now() };
+      }
+      return undefined;
     },
     addHeaders(call, headers) {
       call.requestId = headers.get('x-request-id') || undefined;
@@ -66,40 +77,19 @@ export function createCallTracker(client: Client): CallTracker {
       else headers.set('traceparent', `00-${(call.traceId = hex())}-${hex().slice(16)}-01`);
       client.lastRequestId = call.requestId;
     },
-    answer(call) {
-      for (const hook of client.requestHooks) {
-        try {
-          const response = hook.before?.({ method: call.method, url: call.url });
-          if (response instanceof Response) return response;
-        } catch (error) {
-          client.log('request hook threw', error);
-        }
-      }
-      return undefined;
-    },
-    end(call, status, reason) {
-      try {
-        const duration_ms = Math.round(performance.now() - call.start);
-        const why = reason ?? (status > 499 ? 'http' : undefined);
+    answer: ({ method, url }) => hooks('before', { method, url }),
+    end: (call, status, reason) =>
+      safely(() => {
         const { method, requestId: request_id, traceId: trace_id } = call;
+        const duration_ms = Math.round(performance.now() - call.start);
         const url = clip(scrubText(call.url), LIMITS.url);
         // The caller's abort says nothing about the backend.
-        const failed = !!why && why !== 'abort';
-        const outcome: RequestOutcome = { method, url, status, duration_ms, request_id, failed, reason: why };
-        for (const hook of client.requestHooks) {
-          try {
-            hook.after?.(outcome);
-          } catch (error) {
-            client.log('request hook threw', error);
-          }
-        }
+        const failed = reason ? reason != 'abort' : status > 499;
+        hooks('after', { method, url, status, duration_ms, request_id, failed, reason: reason ?? (status > 499 ? 'http' : undefined) });
         client.crumb('fetch', `${method} ${url} ${reason ?? status}`);
         if (failed || duration_ms > slowMs || Math.random() < (sampleRate.network ?? 1)) {
-          client.capture({ kind: 'network', method, url, status, duration_ms, request_id, trace_id, message: reason });
+          client.capture({ kind: 'network', ts: Date.now() - duration_ms, method, url, status, duration_ms, request_id, trace_id, message: reason });
         }
-      } catch (error) {
-        client.log('could not record a call', error);
-      }
-    },
+      }),
   };
 }

@@ -1,13 +1,13 @@
-import type { CallTracker } from './createCallTracker.js';
+import type { Call, CallTracker } from './createCallTracker.js';
 
 type FetchArgs = [input: RequestInfo | URL, init?: RequestInit];
 
-/** How a fetch that rejected ended, from the rejection and the call's signal. */
-function failure(error: unknown, signal: AbortSignal | null | undefined): 'network' | 'timeout' | 'abort' {
-  const name = (error as Error | null)?.name;
-  // AbortSignal.timeout() rejects with a "TimeoutError" DOMException; abort(reason) with the reason itself.
-  return name === 'TimeoutError' ? 'timeout' : name === 'AbortError' || signal?.aborted ? 'abort' : 'network';
-}
+/**
+ * How a fetch that rejected ended, by the error's name: `AbortSignal.timeout()` rejects
+ * with a "TimeoutError" DOMException, `abort()` with an "AbortError" one (and
+ * `abort(reason)` with the reason itself, so the signal is checked too).
+ */
+const FAILURES: Record<string, 'timeout' | 'abort'> = { TimeoutError: 'timeout', AbortError: 'abort' };
 
 /**
  * Wraps `window.fetch`. The wrapper passes the caller's own arguments and `this` to the
@@ -19,13 +19,13 @@ function failure(error: unknown, signal: AbortSignal | null | undefined): 'netwo
  */
 export function instrumentFetch(tracker: CallTracker): void {
   const original = globalThis.fetch;
-  if (typeof original !== 'function') return;
+  if (typeof original != 'function') return;
   // One declared parameter, like the original (`fetch.length` is 1).
   globalThis.fetch = function fetch(this: unknown, input: RequestInfo | URL): Promise<Response> {
     // The caller's exact arguments (their count included) go to the original unless headers are added.
     let args = [...arguments] as FetchArgs;
     const init = args[1];
-    let call;
+    let call: Call | undefined;
     let signal: AbortSignal | null | undefined;
     try {
       const request = input instanceof Request ? input : undefined;
@@ -42,11 +42,11 @@ export function instrumentFetch(tracker: CallTracker): void {
       call = undefined;
     }
     const pending = original.apply(this, args);
-    if (call) {
-      const c = call;
+    const watched = call;
+    if (watched) {
       pending.then(
-        (response) => tracker.end(c, response.status),
-        (error: unknown) => tracker.end(c, 0, failure(error, signal)),
+        (response) => tracker.end(watched, response.status),
+        (error: Error | null) => tracker.end(watched, 0, FAILURES[error?.name!] ?? (signal?.aborted ? 'abort' : 'network')),
       );
     }
     return pending;

@@ -47,7 +47,7 @@ export function instrumentXhr(tracker: CallTracker): void {
         let reason: 'network' | 'timeout' | 'abort' | undefined;
         for (const type of ['error', 'timeout', 'abort', 'loadend'] as const) {
           this.addEventListener(type, () =>
-            type === 'loadend' ? tracker.end(call, this.status, reason) : (reason = type === 'error' ? 'network' : type),
+            type == 'loadend' ? tracker.end(call, this.status, reason) : (reason = type == 'error' ? 'network' : type),
           );
         }
       }

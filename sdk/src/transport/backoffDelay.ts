@@ -13,6 +13,5 @@ export const BACKOFF_MAX_MS = 5 * 60 * 1000;
  * @example backoffDelay(3) // between 2000 and 4000
  */
 export function backoffDelay(failures: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(BACKOFF_BASE_MS * 2 ** Math.max(0, failures - 1), BACKOFF_MAX_MS);
-  return ceiling / 2 + (random() * ceiling) / 2;
+  return (Math.min(BACKOFF_BASE_MS * 2 ** (failures - 1), BACKOFF_MAX_MS) * (1 + random())) / 2;
 }

@@ -1,3 +1,4 @@
+import { originalFetch } from '../lib/originalFetch.js';
 import type { Send } from './createTransport.js';
 
 /**
@@ -10,16 +11,9 @@ import type { Send } from './createTransport.js';
  * change these requests.
  */
 export function createFetchSend(): Send {
-  const f = typeof fetch === 'function' ? fetch.bind(globalThis) : undefined;
+  const f = originalFetch();
   return async ({ url, body, keepalive }) => {
-    if (!f) return { status: 0 };
-    const response = await f(url, {
-      method: 'POST',
-      body,
-      keepalive,
-      credentials: 'omit',
-      headers: { 'Content-Type': 'text/plain' },
-    });
+    const response = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } });
     // Readable cross-origin only if the endpoint lists it in Access-Control-Expose-Headers.
     return { status: response.status, retryAfter: response.headers.get('Retry-After') };
   };

@@ -1,4 +1,5 @@
 import type { BrowserEvent } from '@lifeline/protocol';
+import { parseJson } from '../lib/parseJson.js';
 import { storageGet, storageSet } from '../lib/storage.js';
 import { STORAGE_KEYS } from '../lib/storageKeys.js';
 import { toQueued, type QueuedEvent } from './toQueued.js';
@@ -17,8 +18,6 @@ export interface Store {
 }
 
 export interface StoreOptions {
-  /** @default 'lifeline:queue' */
-  key?: string;
   /** @default 200 */
   maxEvents?: number;
   /** Bytes of event JSON; localStorage is about 5 MB per origin, shared with the store's own data. @default 100000 */
@@ -26,19 +25,16 @@ export interface StoreOptions {
 }
 
 /**
- * A bounded event store in localStorage, shared by the store's tabs: each tab adds what it
- * could not send and removes only what it delivered, so one tab never erases another's
- * events. Two tabs may both send an event loaded from storage; storage de-duplicates by
- * event_id downstream.
+ * A bounded event store in localStorage (`lifeline:queue`), shared by the store's tabs:
+ * each tab adds what it could not send and removes only what it delivered, so one tab
+ * never erases another's events. Two tabs may both send an event loaded from storage;
+ * storage de-duplicates by event_id downstream.
  */
-export function createStore({ key = STORAGE_KEYS.queue, maxEvents = 200, maxBytes = 100_000 }: StoreOptions = {}): Store {
+export function createStore({ maxEvents = 200, maxBytes = 100_000 }: StoreOptions = {}): Store {
+  const key = STORAGE_KEYS.queue;
   const load = (): QueuedEvent[] => {
-    try {
-      const events = JSON.parse(storageGet(key) ?? '[]') as BrowserEvent[];
-      return Array.isArray(events) ? events.map(toQueued) : [];
-    } catch {
-      return [];
-    }
+    const events = parseJson<BrowserEvent[]>(storageGet(key));
+    return Array.isArray(events) ? events.map(toQueued) : [];
   };
   return {
     load,
@@ -52,8 +48,7 @@ export function createStore({ key = STORAGE_KEYS.queue, maxEvents = 200, maxByte
       while (all.length - cut > maxEvents || bytes > maxBytes) bytes -= all[cut++]!.bytes + 1;
       const kept = all.slice(cut);
       // A refused write (quota) leaves nothing stored: count all of it as left out.
-      if (!storageSet(key, kept.length ? `[${kept.map((e) => e.json).join(',')}]` : undefined)) return [0, all.length];
-      return [kept.length, cut];
+      return storageSet(key, kept.length ? `[${kept.map((e) => e.json)}]` : undefined) ? [kept.length, cut] : [0, all.length];
     },
     clear: () => void storageSet(key),
   };

@@ -2,17 +2,17 @@ import type { BrowserEvent } from '@lifeline/protocol';
 import { LIMITS, PROTOCOL_VERSION } from '@lifeline/protocol/limits';
 import { byteLength } from '../lib/byteLength.js';
 import type { Logger } from '../lib/createLogger.js';
+import { safely } from '../lib/safely.js';
 import { backoffDelay } from './backoffDelay.js';
 import type { Store } from './createStore.js';
 import { retryAfterMs } from './retryAfterMs.js';
-import { takeBatch } from './takeBatch.js';
 import { toQueued, type QueuedEvent } from './toQueued.js';
 
 /**
  * Browsers refuse a keepalive request once the keepalive bodies in flight would pass
  * 64 KiB (Fetch standard, "inflight keepalive bytes"); beyond it we send without keepalive.
  * The page's own keepalive requests and sendBeacon share those 64 KiB, so ours plan for
- * 60 000 bytes and leave the rest to the page.
+ * 60 000 bytes and leave the rest to the page. It is also the largest body we send.
  */
 const KEEPALIVE_BUDGET = 60_000;
 
@@ -38,14 +38,13 @@ export interface TransportOptions {
   log?: Logger;
 }
 
-/** Delays before a send, by event kind: errors and degrade events are urgent, vitals can wait. */
-export const DELAYS: Record<string, number> = { error: 1000, degrade: 1000, vital: 60_000 };
-/** The delay for every other kind (pageview, track, network). */
-export const DELAY = 5000;
+/**
+ * Delays before a send, by event kind: errors and degrade events are urgent, vitals can
+ * wait; every other kind (pageview, track, network) waits five seconds.
+ */
+const DELAYS: Record<string, number> = { error: 1000, degrade: 1000, vital: 60_000 };
 /** Send at once when this many events are queued. */
-export const FLUSH_AT = 20;
-/** Largest body, under the 64 KiB keepalive budget so a page-hide send is allowed. */
-export const MAX_BODY = 60_000;
+const FLUSH_AT = 20;
 
 export interface SendRequest {
   url: string;
@@ -67,7 +66,6 @@ export type Beacon = (url: string, body: string) => boolean;
 
 export interface TransportStats {
   queued: number;
-  inFlight: number;
   sent: number;
   dropped: number;
   failures: number;
@@ -76,6 +74,7 @@ export interface TransportStats {
 }
 
 export interface Transport {
+  /** Where batches go; the network capture leaves everything under `{endpoint}/v1/` alone. */
   readonly url: string;
   /** Queues an event; never throws, never sends synchronously. */
   enqueue(event: BrowserEvent): void;
@@ -100,22 +99,22 @@ export interface Transport {
  * Queues events and posts them in batches, shaped as `createTransport(options, send)` so
  * the queue, batching and retry logic is tested with an injected `send`.
  *
- * Each event is sent within its kind's delay (`DELAYS`, else `DELAY`), or at once when
- * `FLUSH_AT` are queued; every send takes everything queued, in bodies of at most
- * `MAX_BODY` bytes and LIMITS.sdkBatchEvents events. Network errors, 5xx and 429 are
- * retried with exponential backoff and jitter (at least as long as `Retry-After` asks)
- * and the unsent events are stored; other 4xx drop the batch, since sending it again
- * cannot help. Events found in the store are sent after a second.
+ * Each event is sent within its kind's delay (`DELAYS`), or at once when `FLUSH_AT` are
+ * queued; every send takes everything queued, in bodies of at most KEEPALIVE_BUDGET bytes
+ * and LIMITS.sdkBatchEvents events (an event too large for that travels alone). Network
+ * errors, 5xx and 429 are retried with exponential backoff and jitter (at least as long as
+ * `Retry-After` asks) and the unsent events are stored; other 4xx drop the batch, since
+ * sending it again cannot help. Events found in the store are sent after a second.
  *
  * @example
  * const transport = createTransport({ url, key, sdk }, createFetchSend());
  * transport.enqueue(event);
  */
 export function createTransport(options: TransportOptions, send: Send): Transport {
-  const { url, key, store, beacon, onSent, maxQueue = 1000, maxAttempts = 10, log = () => {} } = options;
-  const head = `{"v":${PROTOCOL_VERSION},"key":${JSON.stringify(key)},"sdk":${JSON.stringify(options.sdk)},"sent_at":`;
-  // sent_at has 13 digits until the year 2286.
-  const overhead = byteLength(head) + 13 + byteLength(',"events":[]}');
+  const { url, store, beacon, onSent, maxQueue = 1000, maxAttempts = 10, log = () => {} } = options;
+  const head = `${JSON.stringify({ v: PROTOCOL_VERSION, key: options.key, sdk: options.sdk }).slice(0, -1)},"sent_at":`;
+  // sent_at has 13 digits until the year 2286; `,"events":[]}` is 13 more.
+  const overhead = byteLength(head) + 26;
 
   let queue: QueuedEvent[] = store?.load() ?? [];
   // Whether storage may hold events of ours, so the common case never touches it.
@@ -130,64 +129,60 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
   let dropped = 0;
   let drops: TransportStats['drops'] = {};
 
-  function drop(count: number, reason: DropReason): void {
-    if (count < 1) return;
-    dropped += count;
-    drops[reason] = (drops[reason] ?? 0) + count;
-    log('dropped', count, reason);
-  }
+  const drop = (count: number, reason: DropReason) => {
+    if (count > 0) {
+      dropped += count;
+      drops[reason] = (drops[reason] ?? 0) + count;
+      log('dropped', count, reason);
+    }
+  };
 
   /** Puts `events` back at the head of the queue (they are the oldest) and applies maxQueue. */
-  function requeue(events: QueuedEvent[]): void {
+  const requeue = (events: QueuedEvent[]) => {
     queue = events.concat(queue);
     drop(queue.splice(0, queue.length - maxQueue).length, 'queue_full');
-  }
+  };
 
   /** Stores `add` and forgets `remove`, if there is a store and anything to do. */
-  function persist(add: QueuedEvent[], remove?: QueuedEvent[]): void {
-    if (!store || !(stored || add.length)) return;
-    const [count, leftOut] = store.save(add, remove);
-    stored = count > 0;
-    drop(leftOut, 'storage_full');
-  }
+  const persist = (add: QueuedEvent[], remove?: QueuedEvent[]) => {
+    if (store && (stored || add.length)) {
+      const [count, leftOut] = store.save(add, remove);
+      stored = count > 0;
+      drop(leftOut, 'storage_full');
+    }
+  };
 
   /**
    * Arms the timer to send in `wait` ms (never before retryAt), unless it is already due
    * sooner; a negative `wait` only cancels the timer.
    */
-  function schedule(wait: number): void {
+  const schedule = (wait: number) => {
     const now = Date.now();
     const at = Math.max(now + wait, retryAt);
-    if (wait >= 0 && at >= dueAt) return;
-    clearTimeout(timer);
-    dueAt = wait < 0 ? Infinity : at;
-    if (wait >= 0) timer = setTimeout(() => sendQueued(false), at - now);
-  }
+    if (wait < 0 || at < dueAt) {
+      clearTimeout(timer);
+      dueAt = wait < 0 ? Infinity : at;
+      if (wait >= 0) timer = setTimeout(() => sendQueued(false), at - now);
+    }
+  };
 
-  function delivered(batch: QueuedEvent[]): boolean {
+  const delivered = (batch: QueuedEvent[]) => {
     sent += batch.length;
     persist([], batch);
-    try {
-      onSent?.();
-    } catch {
-      // The callback belongs to the client; a bug there must not fail the send.
-    }
+    // The callback belongs to the client; a bug there must not fail the send.
+    safely(() => onSent?.());
     return true;
-  }
+  };
 
   async function post(batch: QueuedEvent[], hidden: boolean): Promise<boolean> {
-    const body = `${head}${Date.now()},"events":[${batch.map((e) => e.json).join(',')}]}`;
+    const body = `${head}${Date.now()},"events":[${batch.map((e) => e.json).join()}]}`;
     const bytes = byteLength(body);
     const keepalive = keepaliveBytes + bytes <= KEEPALIVE_BUDGET;
     if (hidden && !keepalive) {
       // A fetch without keepalive dies with the page. sendBeacon has its own quota in
       // some engines; where it shares the keepalive one (Chromium) it refuses, and the
       // batch waits in storage for the next page.
-      try {
-        if (beacon?.(url, body)) return delivered(batch);
-      } catch {
-        // Refused.
-      }
+      if (safely(() => beacon?.(url, body))) return delivered(batch);
       requeue(batch);
       persist(queue);
       return false;
@@ -205,14 +200,14 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
       failures = 0;
       return delivered(batch);
     }
-    if (!status || status === 429 || status > 499) {
+    if (!status || status == 429 || status > 499) {
       const again = batch.filter((e) => ++e.attempts < maxAttempts);
       drop(batch.length - again.length, 'max_attempts');
       requeue(again);
       persist(queue, batch);
       const wait = Math.max(backoffDelay(++failures), retryAfterMs(result.retryAfter) ?? 0);
       retryAt = Date.now() + wait;
-      log('send failed', status, 'retry in', wait);
+      log('retry in', wait, status);
       // Retry when the backoff ends, not later: these events have waited their delay already.
       schedule(-1);
       if (queue.length) schedule(0);
@@ -232,8 +227,14 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
     const batches: QueuedEvent[][] = [];
     let room = KEEPALIVE_BUDGET - keepaliveBytes;
     while (queue.length) {
-      const batch = takeBatch(queue, LIMITS.sdkBatchEvents, (hidden && room > overhead + 1024 ? Math.min(MAX_BODY, room) : MAX_BODY) - overhead);
-      room -= batch.reduce((n, e) => n + e.bytes + 1, overhead);
+      const max = (hidden && room > overhead + 1024 ? Math.min(KEEPALIVE_BUDGET, room) : KEEPALIVE_BUDGET) - overhead;
+      // The first event is always taken, so an oversized event travels alone instead of
+      // blocking the queue; +1 for the comma between events.
+      let n = 1;
+      let bytes = queue[0]!.bytes;
+      while (n < queue.length && n < LIMITS.sdkBatchEvents && (bytes += queue[n]!.bytes + 1) <= max) n++;
+      const batch = queue.splice(0, n);
+      room -= batch.reduce((sum, e) => sum + e.bytes + 1, overhead);
       batches.push(batch);
     }
     for (const batch of batches) {
@@ -244,7 +245,7 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
     }
   }
 
-  if (queue.length) schedule(DELAYS.error!);
+  if (queue.length) schedule(1000);
 
   return {
     url,
@@ -252,7 +253,7 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
       try {
         queue.push(toQueued(event));
         requeue([]);
-        schedule(queue.length >= FLUSH_AT ? 0 : DELAYS[event.kind] ?? DELAY);
+        schedule(queue.length < FLUSH_AT ? (DELAYS[event.kind] ?? 5000) : 0);
       } catch (error) {
         log('could not queue', error);
       }
@@ -262,8 +263,7 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
         // The page may be gone before a failing send could store its events.
         if (hidden && (failures || globalThis.navigator?.onLine === false)) persist(queue);
         sendQueued(hidden);
-        const results = await Promise.all(inFlight);
-        return results.every(Boolean) && !queue.length;
+        return (await Promise.all(inFlight)).every(Boolean) && !queue.length;
       } catch {
         return false;
       }
@@ -271,9 +271,8 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
     drop,
     takeDrops() {
       const taken = drops;
-      if (!Object.keys(taken).length) return undefined;
       drops = {};
-      return taken;
+      return Object.keys(taken).length ? taken : undefined;
     },
     clear() {
       queue = [];
@@ -281,6 +280,6 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
       store?.clear();
       stored = false;
     },
-    stats: () => ({ queued: queue.length, inFlight: inFlight.size, sent, dropped, failures, drops }),
+    stats: () => ({ queued: queue.length, sent, dropped, failures, drops }),
   };
 }

@@ -9,8 +9,8 @@ export const RETRY_AFTER_MAX_MS = 60 * 60 * 1000;
  */
 export function retryAfterMs(value: string | null | undefined, now: number = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
-  if (Number.isNaN(ms)) return undefined;
-  return Math.min(Math.max(ms, 0), RETRY_AFTER_MAX_MS);
+  const seconds = +value;
+  const ms = isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+  // NaN (unreadable) fails both comparisons.
+  return ms >= 0 ? Math.min(ms, RETRY_AFTER_MAX_MS) : ms < 0 ? 0 : undefined;
 }

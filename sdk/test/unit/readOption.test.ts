@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readOption } from '../../src/degrade/readOption.js';
+import { readOption } from '../../src/lib/readOption.js';
 
 describe('readOption', () => {
   it.each<[unknown, unknown]>([
