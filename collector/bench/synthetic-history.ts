@@ -51,12 +51,18 @@ const u = (salt: string, index = '0') => `(cityHash64(number, {seed:UInt64}, '${
 /** A weighted pick from literal arrays. */
 const pick = (values: readonly string[], weights: readonly number[], salt: string) =>
   `${lit(values)}[arrayFirstIndex(c -> c > ${u(salt)} * ${weights.reduce((a, b) => a + b, 0)}, arrayCumSum(${lit(weights)}))]`;
-/**
- * A uniform number in [0, 1) per event row. The argument only keeps ClickHouse from
- * computing two calls once as one common expression.
- */
+/** Numbers the random draws: distinct arguments keep ClickHouse from computing two draws as one expression. */
 let salts = 0;
-const r = () => `randCanonical(${++salts})`;
+/**
+ * Draws fixed by a request ID column: the network event and the backend logs of one call
+ * are written by different statements and must agree on its duration.
+ */
+const byId = (column: string) => {
+  let n = 0;
+  return () => `(cityHash64(${column}, ${++n}) / 18446744073709551616.0)`;
+};
+/** A uniform draw per page and vital, made after ARRAY JOIN so each page of a session gets its own vitals. */
+const perPage = () => `randCanonical(pg * 100 + k * 10 + ${++salts})`;
 /** A log-normal positive number around `median` (Box–Muller), drawn per row. */
 const lognormal = (median: string | number, sigma: number, draw: () => string) =>
   `(${median} * exp(${sigma} * sqrt(-2 * log(1 - ${draw()})) * cos(2 * pi() * ${draw()})))`;
@@ -121,7 +127,7 @@ SELECT ${SHARED}, generateUUIDv4(pg * 10 + k) AS event_id,
   concat('${ORIGIN}', multiIf(pg = 1, '/', pg = 2, concat('/product/', product), '/checkout')) AS url,
   if(k = 0, 'Fancy T-Shirts', '') AS title,
   ['', 'TTFB', 'FCP', 'LCP'][k + 1] AS name,
-  if(k = 0, 0, [0, ${lognormal(180, 0.5, r)}, ${lognormal(900, 0.4, r)}, ${lognormal(1700, 0.45, r)}][k + 1]) AS value,
+  if(k = 0, 0, [0, ${lognormal(180, 0.5, perPage)}, ${lognormal(900, 0.4, perPage)}, ${lognormal(1700, 0.45, perPage)}][k + 1]) AS value,
   multiIf(k = 0, '', k = 3, multiIf(value <= 2500, 'good', value <= 4000, 'needs-improvement', 'poor'),
     k = 2, multiIf(value <= 1800, 'good', value <= 3000, 'needs-improvement', 'poor'),
     multiIf(value <= 800, 'good', value <= 1800, 'needs-improvement', 'poor')) AS rating,
@@ -152,10 +158,10 @@ ARRAY JOIN arrayConcat(if(signup, [0], []), range(1, depth + 1)) AS step`;
 /** API calls: add to cart, create order, pay (and the failed payment of an outage). */
 const CALLS = `
   arrayConcat(
-    if(depth >= 2, [tuple(2, 'POST', '/api/cart/items', toUInt16(200), rid_cart, tr_cart, ${lognormal(35, 0.4, r)})], []),
-    if(depth >= 4, [tuple(4, 'POST', '/api/orders', toUInt16(201), rid_order, tr_order, ${lognormal(60, 0.4, r)})], []),
-    if(depth >= 5, [tuple(5, 'POST', '/api/pay', toUInt16(200), rid_pay, tr_pay, ${lognormal(240, 0.3, r)})], []),
-    if(failed, [tuple(6, 'POST', '/api/pay', toUInt16(503), rid_pay, tr_pay, ${lognormal(2600, 0.2, r)})], [])
+    if(depth >= 2, [tuple(2, 'POST', '/api/cart/items', toUInt16(200), rid_cart, tr_cart, ${lognormal(35, 0.4, byId('rid_cart'))})], []),
+    if(depth >= 4, [tuple(4, 'POST', '/api/orders', toUInt16(201), rid_order, tr_order, ${lognormal(60, 0.4, byId('rid_order'))})], []),
+    if(depth >= 5, [tuple(5, 'POST', '/api/pay', toUInt16(200), rid_pay, tr_pay, ${lognormal(240, 0.3, byId('rid_pay'))})], []),
+    if(failed, [tuple(6, 'POST', '/api/pay', toUInt16(503), rid_pay, tr_pay, ${lognormal(2600, 0.2, byId('rid_pay'))})], [])
   )`;
 
 const NETWORK = (db: string) => `
@@ -200,7 +206,7 @@ WITH
    'Error: ResizeObserver loop completed with undelivered notifications'] AS messages,
   ['openSizeGuide', 'trackConsent', 'layoutGallery'] AS fns
 SELECT ${SHARED}, generateUUIDv4(e) AS event_id, e AS kind,
-  ${at("t0 + if(e = 'error' AND err > 0 AND NOT failed, gaps[1] + 900, gaps[6] + 300)")} AS ts,
+  ${at("t0 + if(e = 'error' AND err > 0 AND NOT failed, gaps[1] + 900, gaps[6] + 4500)")} AS ts,
   ts + toIntervalMillisecond(200) AS received_at,
   concat('${ORIGIN}', if(failed, '/checkout', concat('/product/', product))) AS url,
   multiIf(e = 'degrade', '', failed, 'Error: Payment failed: we could not reach our payment providers', messages[err]) AS message,

@@ -1,4 +1,4 @@
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseTokenPairs } from './config/token-pairs';
 
@@ -135,6 +135,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const path = get('LIFELINE_DATA_DIR') ?? DEFAULT_DATA_DIR;
     storage = { kind: 'chdb', path, database };
     spoolDir ??= defaultSpoolDir(path);
+    // chDB owns its directory (and may be wiped or restored on its own): keep the spool out.
+    const inside = relative(resolve(path), resolve(spoolDir));
+    if (inside === '' || (!inside.startsWith('..') && !isAbsolute(inside))) {
+      problems.push('LIFELINE_SPOOL_DIR must not be the chDB data directory or inside it');
+    }
   }
 
   const batchMaxRows = int('LIFELINE_BATCH_MAX_ROWS', 50_000, 1, 1_000_000);

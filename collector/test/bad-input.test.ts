@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorResponse, LIMITS } from '@lifeline/protocol';
 import { openCollector, type Collector } from '../src/collector';
-import { SECRET, TOKENS, auth, countRows, makeBatch, makeEvent, postBatch, tempDir, testConfig } from './helpers';
+import { createApp } from '../src/app';
+import { INGEST_TOKENS, SECRET, TOKENS, auth, countRows, makeBatch, makeEvent, postBatch, tempDir, testConfig } from './helpers';
 
 const dir = tempDir();
 let collector: Collector;
@@ -39,6 +40,8 @@ const batchCases: [string, number, string, { body: string; headers?: Record<stri
   ['a wrong secret', 403, 'forbidden', { body: json(makeBatch([good()])), headers: auth('wrong-secret') }],
   ['the secret with a suffix', 403, 'forbidden', { body: json(makeBatch([good()])), headers: auth(`${SECRET}x`) }],
   ['a read token', 403, 'forbidden', { body: json(makeBatch([good()])), headers: auth(TOKENS.demo) }],
+  ['an ingest token', 403, 'forbidden', { body: json(makeBatch([good()])), headers: auth(INGEST_TOKENS.demo) }],
+  ['an unknown Content-Encoding', 415, 'unsupported_media_type', { body: json(makeBatch([good()])), headers: { 'content-encoding': 'br' } }],
 ];
 
 /** Each case: why, the status and error code expected, and the query and headers sent to GET /v1/timeline. */
@@ -111,6 +114,23 @@ describe('other routes', () => {
     ['DELETE', '/v1/timeline'],
   ])('%s %s → 404 ErrorResponse', async (method, path) => {
     await expectError(await collector.app.request(path, { method }), 404, 'not_found');
+  });
+});
+
+describe('unexpected errors', () => {
+  it('answer 500 in the ErrorResponse shape, without internals', async () => {
+    const app = createApp({
+      collectorSecret: SECRET,
+      readTokens: new Map([['rt', 'demo']]),
+      ingest: collector.ingest,
+      probe: async () => ({ reachable: true }),
+      timeline: async () => {
+        throw new Error('select failed: secret internals');
+      },
+    });
+    const res = await app.request('/v1/timeline?session_id=s1', { headers: auth('rt') });
+    const body = await expectError(res, 500, 'internal');
+    expect(body.reason).not.toContain('secret internals');
   });
 });
 

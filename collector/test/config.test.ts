@@ -70,6 +70,8 @@ describe('loadConfig', () => {
     ['a cluster name that is not an identifier', { CLICKHOUSE_URL: 'http://ch:8123', CLICKHOUSE_CLUSTER: 'a b' }, /CLICKHOUSE_CLUSTER must be/],
     ['a buffer smaller than a batch', { LIFELINE_BUFFER_MAX_ROWS: '10', LIFELINE_BATCH_MAX_ROWS: '100' }, /LIFELINE_BUFFER_MAX_ROWS must be at least/],
     ['a tiny spool', { LIFELINE_SPOOL_MAX_BYTES: '1000' }, /LIFELINE_SPOOL_MAX_BYTES/],
+    ['a spool inside the chDB directory', { LIFELINE_DATA_DIR: '/srv/chdb', LIFELINE_SPOOL_DIR: '/srv/chdb/spool' }, /must not be the chDB data directory or inside it/],
+    ['the chDB directory as the spool', { LIFELINE_DATA_DIR: '/srv/chdb', LIFELINE_SPOOL_DIR: '/srv/chdb/' }, /must not be the chDB data directory/],
   ])('refuses %s', (_why, env, message) => {
     expect(() => loadConfig({ ...base, ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, ...env })).toThrow(message);

@@ -28,7 +28,7 @@ interface Row {
 export async function queryRed(storage: Storage, project: string, q: RedQuery, now: number): Promise<RedResponse> {
   const range = resolveRange(q, { now });
   const p = createParams();
-  const where = `project = ${p.add('String', project)} AND ts >= ${p.time(range.from)} AND ts < ${p.time(range.to)}`;
+  const where = `project = ${p.add('String', project)} AND ${p.tsRange(range.from, range.to)}`;
   const source = q.source === 'all' ? '' : `AND source = ${p.add('String', q.source)}`;
   const path = q.path === undefined ? '' : `AND positionCaseInsensitiveUTF8(path, ${p.add('String', q.path)}) > 0`;
   // Grouped by raw path first, so the path template (regular expressions) runs once per

@@ -31,7 +31,7 @@ export async function querySearch(storage: Storage, project: string, q: SearchQu
     storage,
     `SELECT ${EVENT_SELECT}
      FROM ${storage.database}.events
-     WHERE project = ${p.add('String', project)} AND ts >= ${p.time(range.from)} AND ts < ${p.time(range.to)} ${kinds}
+     WHERE project = ${p.add('String', project)} AND ${p.tsRange(range.from, range.to)} ${kinds}
        AND (${fields.map(match).join(' OR ')})
      ORDER BY ts DESC, event_id
      LIMIT 1 BY event_id

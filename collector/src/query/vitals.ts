@@ -51,7 +51,7 @@ export async function queryVitals(storage: Storage, project: string, q: VitalsQu
            toUnixTimestamp(${bucketStart(interval, 'ts', `'UTC'`)}) * 1000 AS b
          FROM ${storage.database}.events
          WHERE project = ${p.add('String', project)} AND kind = 'vital' AND name IN ${p.add('Array(String)', names)}
-           AND ts >= ${p.time(range.from)} AND ts < ${p.time(range.to)}
+           AND ${p.tsRange(range.from, range.to)}
          LIMIT 1 BY event_id
        )
        GROUP BY name, raw, b

@@ -29,7 +29,11 @@ export interface MigrateResult {
 export async function migrate(storage: Storage, options: MigrateOptions): Promise<MigrateResult> {
   const { client, database } = storage;
   const migrations = [...(options.migrations ?? MIGRATIONS)].sort((a, b) => a.version - b.version);
-  const ctx: SchemaContext = { database, retentionDays: options.retentionDays, ...(storage.cluster ? { cluster: storage.cluster } : {}) };
+  const ctx: SchemaContext = {
+    database,
+    retentionDays: options.retentionDays,
+    ...(storage.cluster ? { cluster: storage.cluster } : {}),
+  };
 
   // Create the database only when missing: on a shared server the user may lack the
   // CREATE DATABASE grant for a database an administrator already made.

@@ -34,12 +34,13 @@ export const emptyValues = (): MetricValues => ({
 export function metricDef(metric: string, q: AnomaliesQuery): MetricDef {
   const count: MetricDef['scale'] = () => ({ kind: 'count' });
   const track = (name: string): SegmentMeasure => ({
+    key: `track:${name}`,
     where: (p: SqlParams) => `kind = 'track' AND name = ${p.add('String', name)}`,
     distinct: 'event_id',
   });
   switch (metric) {
     case 'visits':
-      return { scale: count, value: (v) => v.visits, segment: { where: () => `kind = 'pageview' AND session_id != ''`, distinct: 'session_id' } };
+      return { scale: count, value: (v) => v.visits, segment: { key: 'visits', where: () => `kind = 'pageview' AND session_id != ''`, distinct: 'session_id' } };
     case 'orders':
       return { scale: count, value: (v) => v.orders, segment: track(q.purchase_event) };
     case 'revenue':
@@ -58,7 +59,7 @@ export function metricDef(metric: string, q: AnomaliesQuery): MetricDef {
     case 'conversion_rate':
       return { scale: () => ({ kind: 'rate' }), value: (v) => v.conversion_rate, n: (v) => v.visits, segment: track(q.purchase_event) };
     case 'errors':
-      return { scale: count, value: (v) => v.errors, segment: { where: () => `kind = 'error'`, distinct: 'event_id' } };
+      return { scale: count, value: (v) => v.errors, segment: { key: 'errors', where: () => `kind = 'error'`, distinct: 'event_id' } };
     default: {
       const name = metric.slice('event:'.length);
       return { scale: count, value: (v) => v.events[name] ?? 0, segment: track(name) };

@@ -49,7 +49,7 @@ export async function queryErrorGroups(storage: Storage, project: string, q: Err
        SELECT ${errorKey()} AS key, fingerprint, error_type, event_id, ts, user_id, anon_id, session_id, release,
          message, stack, url, request_id, toUnixTimestamp(${bucket}) * 1000 AS b
        FROM ${storage.database}.events
-       WHERE project = ${proj} AND kind = 'error' AND ts >= ${p.time(range.from)} AND ts < ${p.time(range.to)} ${release}
+       WHERE project = ${proj} AND kind = 'error' AND ${p.tsRange(range.from, range.to)} ${release}
        LIMIT 1 BY event_id
      )
      GROUP BY key
@@ -103,7 +103,7 @@ async function firstSeen(storage: Storage, project: string, keys: string[], to: 
      FROM (
        SELECT ${errorKey()} AS key, ts FROM ${storage.database}.events
        WHERE project = ${p.add('String', project)} AND kind = 'error'
-         AND ts >= ${p.time(now - QUERY_LIMITS.maxRangeDays * 86_400_000)} AND ts < ${p.time(to)}
+         AND ${p.tsRange(now - QUERY_LIMITS.maxRangeDays * 86_400_000, to)}
      )
      WHERE key IN ${p.add('Array(String)', keys)}
      GROUP BY key`,

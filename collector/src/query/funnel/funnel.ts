@@ -66,7 +66,7 @@ export async function queryFunnel(storage: Storage, project: string, q: FunnelQu
           SELECT ${ENTITY[q.by]} AS e, toUInt64(toUnixTimestamp64Milli(ts)) AS t, ts, name, props${bd ? `, ${bd.column}` : ''}
           FROM ${storage.database}.events
           WHERE project = ${p.add('String', project)} AND kind = 'track' ${nameFilter}
-            AND ts >= ${p.time(periods[periods.length - 1]!.from)} AND ts < ${p.time(range.to + q.window)}
+            AND ${p.tsRange(periods[periods.length - 1]!.from, range.to + q.window)}
           LIMIT 1 BY event_id
         )
         WHERE e != ''

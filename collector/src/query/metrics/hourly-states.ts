@@ -59,7 +59,7 @@ export function hourlyStatesSource(o: HourlyStatesOptions, p: SqlParams): string
       source: `${o.database}.events`,
       slot: o.grain === 'hour' ? 'toStartOfHour(ts)' : 'toStartOfFifteenMinutes(ts)',
       revenueProp: p.add('String', o.revenueProp),
-      where: `project = ${project} AND ${within('ts', raw)} AND ${rows}`,
+      where: `project = ${project} AND (${raw.map((r) => p.tsRange(r.from, r.to)).join(' OR ')}) AND ${rows}`,
     });
     parts.push(`SELECT hour AS slot, kind, name, events, sessions, revenue FROM (${select})`);
   }

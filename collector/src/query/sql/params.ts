@@ -9,6 +9,13 @@ export interface SqlParams {
   add(type: string, value: unknown): string;
   /** A time in epoch ms as a `DateTime64(3, 'UTC')` expression. */
   time(ms: number): string;
+  /**
+   * `ts` in [from, to) on the events table, with the days spelled out too: the sorting key
+   * is (project, toDate(ts), kind, ts, …), and ClickHouse narrows to one kind's rows within
+   * a day (binary search on the key) only when `toDate(ts)` is bounded in the condition
+   * itself; from the `ts` bounds alone it reads every kind of those days.
+   */
+  tsRange(from: number, to: number): string;
 }
 
 export function createParams(): SqlParams {
@@ -19,5 +26,12 @@ export function createParams(): SqlParams {
     values[name] = value;
     return `{${name}:${type}}`;
   };
-  return { values, add, time: (ms) => `fromUnixTimestamp64Milli(${add('Int64', Math.trunc(ms))}, 'UTC')` };
+  const time = (ms: number) => `fromUnixTimestamp64Milli(${add('Int64', Math.trunc(ms))}, 'UTC')`;
+  const day = (ms: number) => add('Date', new Date(Math.max(0, ms)).toISOString().slice(0, 10));
+  return {
+    values,
+    add,
+    time,
+    tsRange: (from, to) => `(ts >= ${time(from)} AND ts < ${time(to)} AND toDate(ts) BETWEEN ${day(from)} AND ${day(to - 1)})`,
+  };
 }

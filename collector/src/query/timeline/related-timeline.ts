@@ -102,7 +102,7 @@ async function fetchBranches(storage: Storage, project: string, branches: Branch
   const parts = branches
     .filter((b) => b.column === 'flag' || b.ids.length > 0)
     .map((b) => `SELECT ${p.add('String', b.via)} AS via, ${VIA_RANK[b.via]} AS via_rank, ${EVENT_SELECT} FROM ${storage.database}.events
-      WHERE project = ${proj} AND ${branchWhere(b, p)} AND ts >= ${p.time(b.range.from)} AND ts < ${p.time(b.range.to)}`);
+      WHERE project = ${proj} AND ${branchWhere(b, p)} AND ${p.tsRange(b.range.from, b.range.to)}`);
   if (parts.length === 0) return [];
   const rows = await selectRows<Record<string, unknown> & { via: TimelineVia }>(
     storage,

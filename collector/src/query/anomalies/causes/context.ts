@@ -15,8 +15,8 @@ export interface CauseContext {
  * SQL for "which window a row falls in": `index` is 0… or -1, `where` keeps rows in any
  * window (written as ranges on `ts` so the primary key skips everything else).
  */
-export function windowSql(windows: readonly QueryRange[], p: SqlParams, col = 'ts'): { index: string; where: string } {
-  const conds = windows.map((w) => `(${col} >= ${p.time(w.from)} AND ${col} < ${p.time(w.to)})`);
+export function windowSql(windows: readonly QueryRange[], p: SqlParams): { index: string; where: string } {
+  const conds = windows.map((w) => p.tsRange(w.from, w.to));
   return {
     index: `multiIf(${conds.map((c, i) => `${c}, ${i}`).join(', ')}, -1)`,
     where: `(${conds.join(' OR ')})`,

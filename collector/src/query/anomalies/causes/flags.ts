@@ -19,7 +19,7 @@ export const flagCauses: CauseFinder = {
         [toFloat64(toUnixTimestamp64Milli(ts))] AS v
       FROM ${ctx.storage.database}.events
       WHERE project = ${p.add('String', ctx.project)} AND kind = 'flag'
-        AND ts >= ${p.time(w.from - FLAG_LEAD_MS)} AND ts < ${p.time(w.to)}
+        AND ${p.tsRange(w.from - FLAG_LEAD_MS, w.to)}
       LIMIT 1 BY event_id`;
   },
   read(rows, ctx) {

@@ -18,7 +18,7 @@ export const releaseCauses: CauseFinder = {
         [toFloat64(toUnixTimestamp64Milli(min(ts))), toFloat64(uniqExactIf(session_id, ts >= ${p.time(w.from)}))] AS v
       FROM ${ctx.storage.database}.events
       WHERE project = ${p.add('String', ctx.project)} AND kind IN ('pageview', 'error') AND release != ''
-        AND ts >= ${p.time(w.from - LOOKBACK_MS)} AND ts < ${p.time(w.to)}
+        AND ${p.tsRange(w.from - LOOKBACK_MS, w.to)}
       GROUP BY release
       HAVING min(ts) >= ${p.time(w.from - LEAD_MS)}`;
   },

@@ -6,6 +6,8 @@ import type { CauseFinder } from './finder';
 
 /** The count a segment is compared on, for an anomaly's metric. */
 export interface SegmentMeasure {
+  /** Names the measure: anomalies of metrics with the same measure (orders, revenue, conversion) share one count. */
+  key: string;
   /** Which rows: a condition on `events`. */
   where: (p: SqlParams) => string;
   /** What is counted among them: `event_id` (events) or `session_id` (sessions). */
