@@ -68,7 +68,7 @@ describe('query API: read token', () => {
     const res = await get(`/v1/query/${name}?${VALID[name]}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    expect((await res.json()).project).toBe('demo');
+    expect(((await res.json()) as { project: string }).project).toBe('demo');
   });
 
   it('answers for the token’s project only', async () => {

@@ -13,7 +13,7 @@ export function formatFunnel(r: FunnelResponse): string {
       { title: 'from first', align: 'right' },
       { title: 'from previous', align: 'right' },
       { title: 'drop-off', align: 'right' },
-      ...(prev ? [{ title: 'previous period', align: 'right' as const }, { title: 'change', align: 'right' as const }] : []),
+      ...(prev ? [{ title: 'previous', align: 'right' as const }, { title: 'change', align: 'right' as const }] : []),
     ],
     r.total.steps.map((s, i) => {
       const p = prev?.total.steps[i];
