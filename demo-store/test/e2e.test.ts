@@ -32,7 +32,7 @@ describe('script tag → edge → collector → ClickHouse', () => {
     expect(pageErrors).toHaveLength(1);
     expect(pageErrors[0]).toContain("reading 'rows'");
 
-    const query = `session_id=${encodeURIComponent(sessionId)}`;
+    const query = `/v1/timeline?session_id=${encodeURIComponent(sessionId)}`;
     const events = await h.waitForTimeline(query, (es) => es.some((e) => e.kind === 'error') && es.some((e) => e.kind === 'track' && e.name === 'add_to_cart'));
     const error = events.find((e) => e.kind === 'error')!;
     expect(error).toMatchObject({

@@ -53,7 +53,7 @@ describe('story: ops switches checkout off', () => {
 
     // Both flips and the fallback the shopper saw are on the session's timeline.
     const events = await h.waitForTimeline(
-      `session_id=${encodeURIComponent(sessionId)}`,
+      `/v1/query/timeline?by=session&id=${encodeURIComponent(sessionId)}`,
       (es) => es.filter((e) => e.kind === 'flag').length >= 2 && es.some((e) => e.kind === 'degrade' && e.state === 'ok'),
     );
     const flags = events.filter((e) => e.kind === 'flag');

@@ -49,7 +49,7 @@ describe('story: my payment failed', () => {
       es.some((e) => e.kind === 'log' && e.message.startsWith('response 503')) &&
       es.some((e) => e.kind === 'error') &&
       es.some((e) => e.kind === 'degrade' && e.state === 'down');
-    const byRef = await h.waitForTimeline(`request_id=${reference}`, complete);
+    const byRef = await h.waitForTimeline(`/v1/query/timeline?by=request&id=${reference}`, complete);
 
     const pay = byRef.find((e) => e.kind === 'network' && e.request_id === reference)!;
     expect(pay).toMatchObject({ method: 'POST', status: 503 });
@@ -74,7 +74,7 @@ describe('story: my payment failed', () => {
     // The same story from the order ID …
     const orderId = pay.order_id ?? byRef.find((e) => e.order_id)?.order_id;
     expect(orderId).toMatch(/^FT-\d{6}$/);
-    const byOrder = await h.waitForTimeline(`order_id=${orderId}`, complete);
+    const byOrder = await h.waitForTimeline(`/v1/query/timeline?by=order&id=${orderId}`, complete);
     expect(byOrder.some((e) => e.kind === 'log' && e.message === 'failover to adyen-sim' && e.request_id === reference)).toBe(true);
 
     // … and from the customer's email, through the store's back office, to the user ID.
@@ -82,7 +82,7 @@ describe('story: my payment failed', () => {
       headers: { Authorization: `Bearer ${h.stack.tokens.adminToken}` },
     });
     const { id: userId } = (await res.json()) as { id: string };
-    const byUser = await h.waitForTimeline(`user_id=${userId}`, complete);
+    const byUser = await h.waitForTimeline(`/v1/query/timeline?by=user&id=${userId}`, complete);
     expect(byUser.some((e) => e.kind === 'network' && e.request_id === reference)).toBe(true);
   });
 });

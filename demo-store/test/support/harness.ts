@@ -19,9 +19,10 @@ export interface Harness {
   artifacts: string;
   /** A new page that records the page's own uncaught errors. */
   page(): Promise<{ page: Page; pageErrors: string[] }>;
-  timeline(query: string): Promise<TimelineResponse>;
-  /** Polls the timeline until `found` holds for its events, or fails after `ms`. */
-  waitForTimeline(query: string, found: (events: StoredEvent[]) => boolean, ms?: number): Promise<StoredEvent[]>;
+  /** Reads a timeline from the collector: `path` is e.g. `/v1/timeline?session_id=…` or `/v1/query/timeline?by=request&id=…`. */
+  timeline(path: string): Promise<TimelineResponse>;
+  /** Polls a timeline until `found` holds for its events, or fails after `ms`. */
+  waitForTimeline(path: string, found: (events: StoredEvent[]) => boolean, ms?: number): Promise<StoredEvent[]>;
   /** Runs the ops CLI (`lifeline …`) against this stack's edge. */
   ops(...args: string[]): Promise<{ stdout: string; stderr: string }>;
   /** Changes the store's injected faults through its admin API. */
@@ -46,11 +47,11 @@ export async function openHarness(name: string): Promise<Harness> {
     throw err;
   });
 
-  const timeline = async (query: string): Promise<TimelineResponse> => {
-    const res = await fetch(`${stack.urls.collector}/v1/timeline?${query}`, {
+  const timeline = async (path: string): Promise<TimelineResponse> => {
+    const res = await fetch(`${stack.urls.collector}${path}`, {
       headers: { Authorization: `Bearer ${stack.tokens.readToken}` },
     });
-    if (res.status !== 200) throw new Error(`timeline ${query}: ${res.status} ${await res.text()}`);
+    if (res.status !== 200) throw new Error(`timeline ${path}: ${res.status} ${await res.text()}`);
     return (await res.json()) as TimelineResponse;
   };
 
@@ -65,12 +66,12 @@ export async function openHarness(name: string): Promise<Harness> {
       return { page, pageErrors };
     },
     timeline,
-    async waitForTimeline(query, found, ms = 30_000) {
+    async waitForTimeline(path, found, ms = 30_000) {
       const deadline = Date.now() + ms;
       for (;;) {
-        const { events } = await timeline(query);
+        const { events } = await timeline(path);
         if (found(events)) return events;
-        if (Date.now() > deadline) throw new Error(`timeline ${query} never matched; it held:\n${events.map(describe).join('\n')}`);
+        if (Date.now() > deadline) throw new Error(`timeline ${path} never matched; it held:\n${events.map(describe).join('\n')}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },
