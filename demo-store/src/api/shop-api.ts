@@ -41,10 +41,10 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
     if (err instanceof ShopError) return apiError(c, err.status, 'rejected', err.message);
     if (err instanceof DatabaseUnavailable) {
       c.get('log').error('database write failed: unavailable');
-      return apiError(c, 503, 'unavailable', 'the shop database is unavailable; please try again shortly');
+      return apiError(c, 503, 'unavailable', 'Our shop is having trouble saving your changes. Please try again in a moment.');
     }
     c.get('log').error(`unexpected error: ${err.message}`);
-    return apiError(c, 500, 'internal', 'something went wrong on our side');
+    return apiError(c, 500, 'internal', 'Something went wrong on our side.');
   });
 
   api.get('/products', (c) => c.json({ products: PRODUCTS }));
@@ -95,7 +95,7 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
     idempotent(c, 'orders', async (raw) => {
       if (faults.get().orders_503) {
         c.get('log').error('orders service unavailable (fault injected)');
-        return { status: 503, body: { error: 'unavailable', reason: 'the orders service is unavailable; please try again shortly' } };
+        return { status: 503, body: { error: 'unavailable', reason: 'Our orders service is unavailable. Please try again in a moment.' } };
       }
       const { data } = parse(raw, NewOrder);
       const user = shop.userBySession(getCookie(c, SESSION));
@@ -127,7 +127,7 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
         return { status: 200, body: { order: paid, failover } };
       } catch (err) {
         if (!(err instanceof PaymentUnavailable)) throw err;
-        return { status: 503, body: { error: 'payment_unavailable', reason: 'we could not reach our payment providers; you have not been charged' } };
+        return { status: 503, body: { error: 'payment_unavailable', reason: 'We could not reach our payment providers, and you have not been charged.' } };
       }
     }),
   );
