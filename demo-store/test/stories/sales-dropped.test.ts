@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnomaliesResponse } from '@lifeline/protocol';
 import { DEV } from '../../src/dev-config';
@@ -89,5 +90,19 @@ describe('story: sales dropped — why?', () => {
     expect(drop.causes.some((c) => c.kind === 'endpoint' && c.method === 'POST' && c.path === '/api/pay')).toBe(true);
     expect(kinds).toContain('error_group');
     expect(drop.causes.some((c) => c.kind === 'degrade' && c.feature === 'checkout' && c.reason === 'breaker')).toBe(true);
+
+    // What an analyst sees next: the dashboard's error groups, with the payment failures on top.
+    // (Its anomaly list judges the current, unfinished hour against the same minutes of past
+    // weeks, which this short test cannot fill; the query above asked for whole hours.)
+    const { page } = await h.page();
+    await page.goto(`${h.stack.urls.collector}/dashboard/`);
+    await page.fill('#token', h.stack.tokens.readToken);
+    await page.click('form.sign-in button[type=submit]');
+    await page.waitForFunction(() => document.documentElement.dataset.drawnAt !== undefined, null, { timeout: 30_000 });
+    await page.goto('about:blank');
+    await page.goto(`${h.stack.urls.collector}/dashboard/#/errors?range=24h`);
+    await page.waitForFunction(() => document.documentElement.dataset.drawnAt !== undefined, null, { timeout: 30_000 });
+    expect(await page.textContent('.view')).toContain('Payment failed');
+    await page.screenshot({ path: join(h.artifacts, 'dashboard-errors.png'), fullPage: true });
   });
 });
