@@ -7,6 +7,15 @@ process.env.WRANGLER_SEND_METRICS ??= 'false';
 
 const configPath = './wrangler.jsonc';
 
+// The suites send hundreds of requests from one client within seconds; the rate limits are
+// tested with vars of their own (test/security/rateLimit.test.ts), so here they are off.
+const bindings = {
+  LIFELINE_RATE_KEY: 'off',
+  LIFELINE_RATE_CLIENT: 'off',
+  // Inputs per property in the fuzz tests: `LIFELINE_FUZZ_RUNS=20000 npm test -w edge`.
+  LIFELINE_FUZZ_RUNS: process.env.LIFELINE_FUZZ_RUNS ?? '',
+};
+
 export default defineConfig({
   test: {
     // The worker logs one JSON line per failure; show them only for failing tests.
@@ -14,12 +23,12 @@ export default defineConfig({
     projects: [
       {
         // The default environment: batches go to the collector by fetch.
-        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath } })],
+        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath }, miniflare: { bindings } })],
         test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**', 'test/cli/**'] },
       },
       {
         // The `queue` environment: LIFELINE_QUEUE bound as producer and consumer.
-        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath, environment: 'queue' } })],
+        plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath, environment: 'queue' }, miniflare: { bindings } })],
         test: { name: 'edge-queue', include: ['test/queue/**/*.test.ts'] },
       },
       {

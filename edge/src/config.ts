@@ -13,7 +13,22 @@ export interface Config {
   features: readonly string[];
   /** Ops API tokens; empty when `LIFELINE_OPS_TOKENS` is unset (the ops API is then closed). */
   opsTokens: readonly OpsToken[];
+  /** Events per second per public ingest key (`LIFELINE_RATE_KEY`); `undefined` when off. */
+  rateKey: RateLimit | undefined;
+  /** Requests per second per client (`LIFELINE_RATE_CLIENT`); `undefined` when off. */
+  rateClient: RateLimit | undefined;
 }
+
+/** A token bucket: refilled at `perSecond`, holding at most `burst`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** Per public key: events. Sized for a busy store per isolate; a flood beyond it gets 429. */
+export const DEFAULT_RATE_KEY: RateLimit = { perSecond: 1000, burst: 10_000 };
+/** Per client (IP and User-Agent): requests. A page sends a batch every second or so at most. */
+export const DEFAULT_RATE_CLIENT: RateLimit = { perSecond: 20, burst: 200 };
 
 /** One `project:label:token` triple of `LIFELINE_OPS_TOKENS`. */
 export interface OpsToken {
@@ -21,6 +36,8 @@ export interface OpsToken {
   /** Who holds the token; recorded as the actor of every change made with it. */
   label: string;
   token: string;
+  /** Epoch ms from which the token is refused (`project:label:token:until`). */
+  until?: number;
 }
 
 /** Splits a comma-separated var, trimming blanks away. */
@@ -31,9 +48,14 @@ function list(value: string | undefined): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** A trailing `:<epoch ms>` (13 digits, years 2001–2286) is an expiry, not part of the token. */
+const UNTIL = /^(.+):(\d{13})$/;
+
 /**
- * `project:label:token` triples. The token is everything after the second colon, so it
- * may contain colons itself. The same token twice would make its project ambiguous.
+ * `project:label:token` triples, optionally `project:label:token:until` with `until` in
+ * epoch milliseconds. The token is everything after the second colon (but a trailing
+ * expiry), so it may contain colons itself. The same token twice would make its project
+ * ambiguous.
  */
 function parseOpsTokens(value: string | undefined): OpsToken[] {
   const tokens: OpsToken[] = [];
@@ -42,7 +64,9 @@ function parseOpsTokens(value: string | undefined): OpsToken[] {
     const second = first < 0 ? -1 : triple.indexOf(':', first + 1);
     const project = triple.slice(0, Math.max(first, 0)).trim();
     const label = triple.slice(first + 1, Math.max(second, 0)).trim();
-    const token = triple.slice(second + 1).trim();
+    const rest = triple.slice(second + 1).trim();
+    const expiring = UNTIL.exec(rest);
+    const token = expiring ? expiring[1]! : rest;
     if (first < 0 || second < 0 || !project || !label || !token) {
       throw new Error(`LIFELINE_OPS_TOKENS entry ${i + 1} is not a project:label:token triple`);
     }
@@ -51,9 +75,26 @@ function parseOpsTokens(value: string | undefined): OpsToken[] {
     }
     const twin = tokens.findIndex((t) => t.token === token);
     if (twin >= 0) throw new Error(`LIFELINE_OPS_TOKENS entries ${twin + 1} and ${i + 1} share a token`);
-    tokens.push({ project, label, token });
+    tokens.push(expiring ? { project, label, token, until: Number(expiring[2]) } : { project, label, token });
   }
   return tokens;
+}
+
+/**
+ * `<per second>:<burst>`, `off`, or unset for `fallback`. `minBurst` keeps a bucket able to
+ * pass the largest single cost (a full SDK batch for the per-key limit).
+ */
+function parseRate(name: string, value: string | undefined, fallback: RateLimit, minBurst: number): RateLimit | undefined {
+  const text = value?.trim() ?? '';
+  if (text === '') return fallback;
+  if (text.toLowerCase() === 'off') return undefined;
+  const match = /^(\d+(?:\.\d+)?):(\d+)$/.exec(text);
+  const perSecond = Number(match?.[1]);
+  const burst = Number(match?.[2]);
+  if (!match || !(perSecond > 0) || !Number.isSafeInteger(burst) || burst < minBurst) {
+    throw new Error(`${name} is not "<per second>:<burst>" with a rate above 0 and a burst of at least ${minBurst}, or "off"`);
+  }
+  return { perSecond, burst };
 }
 
 /**
@@ -95,6 +136,8 @@ export function parseConfig(env: Vars): Config {
     allowedOrigins: origins.length === 0 || origins.includes('*') ? '*' : origins,
     features,
     opsTokens: parseOpsTokens(env.LIFELINE_OPS_TOKENS),
+    rateKey: parseRate('LIFELINE_RATE_KEY', env.LIFELINE_RATE_KEY, DEFAULT_RATE_KEY, LIMITS.sdkBatchEvents),
+    rateClient: parseRate('LIFELINE_RATE_CLIENT', env.LIFELINE_RATE_CLIENT, DEFAULT_RATE_CLIENT, 1),
   };
 }
 

@@ -16,10 +16,14 @@ export interface Vars {
   /** Comma-separated feature names served by `/v1/status`. */
   LIFELINE_FEATURES: string;
   /**
-   * Comma-separated `project:label:token` triples for the ops API. A secret outside
+   * Comma-separated `project:label:token` triples (or `project:label:token:until`, epoch ms) for the ops API. A secret outside
    * development (`wrangler secret put LIFELINE_OPS_TOKENS`). Without it the ops API is closed.
    */
   LIFELINE_OPS_TOKENS?: string;
+  /** Events per second and burst per public ingest key, `<per second>:<burst>` or `off`. */
+  LIFELINE_RATE_KEY?: string;
+  /** Requests per second and burst per client (IP and User-Agent), `<per second>:<burst>` or `off`. */
+  LIFELINE_RATE_CLIENT?: string;
 }
 
 /** The worker's bindings, as declared in wrangler.jsonc. */

@@ -4,6 +4,7 @@ import { methodNotAllowed, notFound, onError } from './errors';
 import { withConfig } from './middleware/config';
 import { corsFromConfig } from './middleware/cors';
 import { opsAuth } from './middleware/opsAuth';
+import { rateLimitClients } from './middleware/rateLimitClients';
 import { consumeBatches } from './queue/consumer';
 import { ingest } from './routes/events';
 import { clearFlag } from './routes/flags/clearFlag';
@@ -33,6 +34,10 @@ app.use('/v1/events', corsFromConfig());
 // revalidation from its cache needs no preflight.
 app.use('/v1/status', corsFromConfig({ allowHeaders: ['Content-Type', 'If-None-Match'] }));
 app.use('/v1/status/stream', corsFromConfig({ allowMethods: ['GET', 'OPTIONS'] }));
+// After CORS, so a 429 carries the headers the SDK needs to read its Retry-After. Status
+// polls and streams share a budget of their own; a page's event posts have another.
+app.use('/v1/events', rateLimitClients());
+app.use('/v1/status/*', rateLimitClients());
 // Hono's `/v1/flags/*` also matches `/v1/flags` itself.
 app.use('/v1/flags/*', opsAuth());
 

@@ -1,41 +1,24 @@
 import type { Config } from './config';
 import { HttpError } from './errors';
+import { digestSecrets, matchSecret, type SecretEntry } from './secrets';
 
-interface KeyDigest {
-  digest: ArrayBuffer;
-  project: string;
-}
+const digests = new WeakMap<Config, Promise<SecretEntry<string>[]>>();
 
-const encoder = new TextEncoder();
-const digests = new WeakMap<Config, Promise<KeyDigest[]>>();
-
-function sha256(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest('SHA-256', encoder.encode(text));
-}
-
-function keyDigests(config: Config): Promise<KeyDigest[]> {
+function keyDigests(config: Config): Promise<SecretEntry<string>[]> {
   let found = digests.get(config);
   if (!found) {
-    found = Promise.all([...config.keys].map(async ([key, project]) => ({ digest: await sha256(key), project })));
+    found = digestSecrets(config.keys);
     digests.set(config, found);
   }
   return found;
 }
 
 /**
- * The project a public ingest key belongs to, or `undefined`.
- *
- * Compared in constant time: both sides are hashed first so they have equal length
- * (`timingSafeEqual` requires it, and the key's length stays hidden), and every
- * configured key is compared without stopping at the first match.
+ * The project a public ingest key belongs to, or `undefined`. Compared in constant time
+ * (`matchSecret`), though the key is public: the same code path serves every credential.
  */
 export async function projectForKey(config: Config, candidate: string): Promise<string | undefined> {
-  const [digest, known] = await Promise.all([sha256(candidate), keyDigests(config)]);
-  let project: string | undefined;
-  for (const entry of known) {
-    if (crypto.subtle.timingSafeEqual(digest, entry.digest)) project = entry.project;
-  }
-  return project;
+  return matchSecret(candidate, await keyDigests(config));
 }
 
 /**

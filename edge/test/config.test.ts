@@ -54,6 +54,15 @@ describe('LIFELINE_OPS_TOKENS', () => {
     ]);
   });
 
+  it('reads a trailing 13-digit field as the token\'s expiry, in epoch milliseconds', () => {
+    const config = parseConfig({ ...vars, LIFELINE_OPS_TOKENS: 'demo:a:tok-1:1767225600000, shop:b:x:y:1234, shop:c:z:17672256000001' });
+    expect(config.opsTokens).toEqual([
+      { project: 'demo', label: 'a', token: 'tok-1', until: 1767225600000 },
+      { project: 'shop', label: 'b', token: 'x:y:1234' },
+      { project: 'shop', label: 'c', token: 'z:17672256000001' },
+    ]);
+  });
+
   it('is empty when unset, which keeps the ops API closed', () => {
     expect(parseConfig(vars).opsTokens).toEqual([]);
   });

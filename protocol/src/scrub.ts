@@ -39,11 +39,6 @@ const PHONE = /(^|[^\w.+-])(\+\d{8,15}|\+\d{1,3}(?:[ .-]?\(\d{1,4}\))?(?:[ .-]\d
 // name may not contain the characters that start one, which keeps the scan linear.
 const PAIR = /(^|[?&;,\s"'(])([^=&#\s?;,"'()]+)=[^&#\s)'"]*/g;
 
-/** Whether a key or parameter name holds values that must not be sent (`password`, `X-Auth-Token`…). */
-export function isSensitiveName(name: string): boolean {
-  return SENSITIVE.test(name);
-}
-
 /** The Luhn checksum (ISO/IEC 7812) every payment card number satisfies. */
 function luhn(digits: string): boolean {
   let sum = 0;

@@ -1,4 +1,5 @@
 import { BrowserEvent, describeIssues, type Enrichment, type IngestResponse, type StoredEvent } from '@lifeline/protocol';
+import { scrubAccepted } from './scrub';
 
 export interface AcceptedEvent {
   /** Position in the SDK batch's `events`, for reporting. */
@@ -13,16 +14,19 @@ export interface SplitEvents {
 
 /**
  * Validates each event on its own, so one bad event costs only itself. Valid events are
- * enriched; the enrichment is spread last so a client cannot set its own `project` or
- * `received_at` (zod also strips unknown keys from the parsed event).
+ * scrubbed of personal data (`scrubAccepted`) and enriched; the enrichment is spread last
+ * so a client cannot set its own `project` or `received_at` (zod also strips unknown keys
+ * from the parsed event), and comes after scrubbing since it holds no personal data.
  */
 export function splitEvents(events: readonly unknown[], enrichment: Enrichment): SplitEvents {
   const accepted: AcceptedEvent[] = [];
   const rejected: IngestResponse['rejected'] = [];
   events.forEach((raw, index) => {
     const parsed = BrowserEvent.safeParse(raw);
-    if (parsed.success) accepted.push({ index, event: { ...parsed.data, ...enrichment } });
-    else rejected.push({ index, reason: describeIssues(parsed.error).reason });
+    if (!parsed.success) return void rejected.push({ index, reason: describeIssues(parsed.error).reason });
+    const clean = scrubAccepted(parsed.data);
+    if (clean.ok) accepted.push({ index, event: { ...clean.event, ...enrichment } });
+    else rejected.push({ index, reason: clean.reason });
   });
   return { accepted, rejected };
 }

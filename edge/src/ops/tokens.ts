@@ -1,4 +1,5 @@
 import type { Config } from '../config';
+import { digestSecrets, matchSecret, type SecretEntry } from '../secrets';
 
 /** Who is calling the ops API: the token's project and label. */
 export interface OpsIdentity {
@@ -7,23 +8,19 @@ export interface OpsIdentity {
   actor: string;
 }
 
-interface TokenDigest {
-  digest: ArrayBuffer;
-  identity: OpsIdentity;
+/** A matched ops token: who it stands for, and until when it is valid. */
+export interface OpsGrant extends OpsIdentity {
+  /** Epoch ms after which the token is refused; absent for a token that does not expire. */
+  until?: number;
 }
 
-const encoder = new TextEncoder();
-const digests = new WeakMap<Config, Promise<TokenDigest[]>>();
+const digests = new WeakMap<Config, Promise<SecretEntry<OpsGrant>[]>>();
 
-function sha256(text: string): Promise<ArrayBuffer> {
-  return crypto.subtle.digest('SHA-256', encoder.encode(text));
-}
-
-function tokenDigests(config: Config): Promise<TokenDigest[]> {
+function tokenDigests(config: Config): Promise<SecretEntry<OpsGrant>[]> {
   let found = digests.get(config);
   if (!found) {
-    found = Promise.all(
-      config.opsTokens.map(async (t) => ({ digest: await sha256(t.token), identity: { project: t.project, actor: t.label } })),
+    found = digestSecrets(
+      config.opsTokens.map((t) => [t.token, { project: t.project, actor: t.label, ...(t.until !== undefined ? { until: t.until } : {}) }] as const),
     );
     digests.set(config, found);
   }
@@ -31,17 +28,9 @@ function tokenDigests(config: Config): Promise<TokenDigest[]> {
 }
 
 /**
- * The identity an ops token stands for, or `undefined`.
- *
- * Compared in constant time, as ingest keys are (see `projectForKey`): both sides are
- * hashed to equal length and every configured token is compared, match or not, so the
- * answer's timing says nothing about how close a guess was.
+ * The grant an ops token stands for, or `undefined`. Compared in constant time
+ * (`matchSecret`): every configured token is compared, match or not.
  */
-export async function identityForToken(config: Config, candidate: string): Promise<OpsIdentity | undefined> {
-  const [digest, known] = await Promise.all([sha256(candidate), tokenDigests(config)]);
-  let identity: OpsIdentity | undefined;
-  for (const entry of known) {
-    if (crypto.subtle.timingSafeEqual(digest, entry.digest)) identity = entry.identity;
-  }
-  return identity;
+export async function grantForToken(config: Config, candidate: string): Promise<OpsGrant | undefined> {
+  return matchSecret(candidate, await tokenDigests(config));
 }

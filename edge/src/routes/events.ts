@@ -7,6 +7,7 @@ import { forwardFailure, forwarderFor, type Forwarder } from '../forward';
 import { enrichmentFor } from '../ingest/enrich';
 import { readEnvelope } from '../ingest/envelope';
 import { rejectOversize, splitEvents } from '../ingest/split';
+import { limitKey } from '../rate/limits';
 
 export interface EventsOptions {
   /** Chooses where batches go. @default forwarderFor (queue when bound, else HTTP) */
@@ -14,8 +15,9 @@ export interface EventsOptions {
 }
 
 /**
- * `POST /v1/events`: takes an SDK batch, validates each event alone, enriches the good
- * ones and forwards them as one `CollectorBatch`. Answers 202 only once the queue or
+ * `POST /v1/events`: takes an SDK batch, spends its events from the key's rate limit,
+ * validates each event alone, scrubs and enriches the good ones and forwards them as one
+ * `CollectorBatch`. Answers 202 only once the queue or
  * the collector has the batch, so a 202 is a promise that nothing in it is lost.
  *
  * @example app.post('/v1/events', ingest())
@@ -26,6 +28,7 @@ export function ingest(options: EventsOptions = {}): Handler<AppEnv> {
   return async function ingest(c) {
     const config = c.var.config;
     const { batch, project } = await readEnvelope(c.req.raw, config);
+    limitKey(config, batch.key, batch.events.length);
     const forwarder = chooseForwarder(c.env, config);
 
     let split = splitEvents(batch.events, enrichmentFor(c.req.raw, project));
