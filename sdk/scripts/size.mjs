@@ -11,10 +11,12 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
  * The product's budget is 8192 bytes. What the bundle must hold measures more: web-vitals'
  * own code alone is about 2.4 KB, degradation about 1.7 KB, network capture about 0.9 KB,
  * and the core (delivery, errors, privacy, pageviews, the API) about 5.6 KB (docs/sdk.md,
- * "Bundle size"). So the check holds the bundle at the size it has now: it fails on any
- * growth, and is lowered as the code shrinks, towards 8192.
+ * "Bundle size"), plus the shared scrub rules of @lifeline/protocol/scrub (linear-time
+ * patterns, phones, JWTs and bearer tokens: about 0.2 KB more than the SDK's own rules had).
+ * So the check holds the bundle at the size it has now: it fails on any growth, and is
+ * lowered as the code shrinks, towards 8192.
  */
-export const BROTLI_BUDGET = 10752;
+export const BROTLI_BUDGET = 10976;
 
 export const BUNDLE = fileURLToPath(new URL('../dist/lifeline.js', import.meta.url));
 

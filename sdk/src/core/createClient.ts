@@ -6,7 +6,7 @@ import { createSession } from '../lib/createSession.js';
 import { currentUrl } from '../lib/currentUrl.js';
 import { onPageHide } from '../lib/onPageHide.js';
 import { safely } from '../lib/safely.js';
-import { scrubEvent } from '../lib/scrubEvent.js';
+import { scrubEvent } from '@lifeline/protocol/scrub';
 import { storageGet, storageSet } from '../lib/storage.js';
 import { STORAGE_KEYS } from '../lib/storageKeys.js';
 import { uuid } from '../lib/uuid.js';

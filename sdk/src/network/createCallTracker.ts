@@ -2,7 +2,7 @@ import { LIMITS } from '@lifeline/protocol/limits';
 import type { Client, RequestHook } from '../core/types.js';
 import { clip } from '../lib/clip.js';
 import { safely } from '../lib/safely.js';
-import { scrubText } from '../lib/scrubText.js';
+import { scrubText } from '@lifeline/protocol/scrub';
 import { uuid } from '../lib/uuid.js';
 
 /** One fetch or XMLHttpRequest being watched. */

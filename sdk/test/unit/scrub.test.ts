@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrubEvent } from '../../src/lib/scrubEvent.js';
-import { scrubText } from '../../src/lib/scrubText.js';
+import { scrubEvent, scrubText } from '@lifeline/protocol/scrub';
 
 describe('scrubText', () => {
   it.each([
