@@ -148,7 +148,7 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
 
   safely(() => {
     onPageHide(() => void transport.flush(true));
-    addEventListener('online', () => void transport.flush());
+    addEventListener('online', () => void transport.online());
   });
   for (const integration of integrations) {
     try {

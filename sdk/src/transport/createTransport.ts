@@ -86,6 +86,11 @@ export interface Transport {
    * offline) is stored.
    */
   flush(hidden?: boolean): Promise<boolean>;
+  /**
+   * The network is back: forget the backoff and send now. A failure right after (the
+   * connection not quite up yet) then waits a second, not the minutes an outage built up.
+   */
+  online(): Promise<boolean>;
   /** Counts `count` events given up for `reason`. */
   drop(count: number, reason: DropReason): void;
   /** The drop counts since the last call, or undefined when nothing was dropped. */
@@ -279,6 +284,11 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
       schedule(-1);
       store?.clear();
       stored = false;
+    },
+    online() {
+      failures = 0;
+      retryAt = 0;
+      return this.flush();
     },
     stats: () => ({ queued: queue.length, sent, dropped, failures, drops }),
   };
