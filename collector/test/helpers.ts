@@ -22,10 +22,24 @@ export function tempDir(): { path: string; spool: string; remove: () => void } {
     path,
     spool,
     remove: () => {
-      rmSync(path, { recursive: true, force: true });
-      rmSync(spool, { recursive: true, force: true });
+      removeTree(path);
+      removeTree(spool);
     },
   };
+}
+
+/**
+ * Removes a temporary tree after a test. chDB's background threads (merges, the part log)
+ * may still be finishing a file in it just after the storage is closed, which makes a
+ * single `rm -r` fail with ENOTEMPTY now and then; removal is retried, and a tree that
+ * still cannot go is reported rather than failing tests that have passed.
+ */
+export function removeTree(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  } catch (err) {
+    console.warn(`could not remove ${path}: ${(err as Error).message}`);
+  }
 }
 
 /** Environment for a collector on an embedded chDB in `dataDir`. */

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { createAlerting, type Alerting } from '../../src/alerts/create-alerting'
 import { createAlertRoutes } from '../../src/alerts/routes';
 import { ConfigError } from '../../src/config';
 import type { Storage } from '../../src/storage/open-storage';
+import { removeTree } from '../helpers';
 import { MIN, NOW, deadUrl, openTestStorage, store, tracked } from './support';
 
 let storage: Storage;
@@ -30,7 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await alerting?.stop();
   await close?.();
-  rmSync(dir, { recursive: true, force: true });
+  removeTree(dir);
 });
 
 const app = (options: { adminToken?: string } = { adminToken: ADMIN }) => createAlertRoutes({ alerting, readTokens, adminToken: options.adminToken });
