@@ -16,6 +16,10 @@ const bindings = {
   LIFELINE_FUZZ_RUNS: process.env.LIFELINE_FUZZ_RUNS ?? '',
 };
 
+// Waits inside the tests (a queue's delivery, a stream's next message) have their own
+// bounds; the test timeout only has to outlast them on a busy two-core machine.
+const testTimeout = 30_000;
+
 export default defineConfig({
   test: {
     // The worker logs one JSON line per failure; show them only for failing tests.
@@ -24,12 +28,12 @@ export default defineConfig({
       {
         // The default environment: batches go to the collector by fetch.
         plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath }, miniflare: { bindings } })],
-        test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**', 'test/cli/**'] },
+        test: { name: 'edge', include: ['test/**/*.test.ts'], exclude: ['test/queue/**', 'test/cli/**'], testTimeout },
       },
       {
         // The `queue` environment: LIFELINE_QUEUE bound as producer and consumer.
         plugins: [cloudflareTest({ main: './src/index.ts', wrangler: { configPath, environment: 'queue' }, miniflare: { bindings } })],
-        test: { name: 'edge-queue', include: ['test/queue/**/*.test.ts'] },
+        test: { name: 'edge-queue', include: ['test/queue/**/*.test.ts'], testTimeout },
       },
       {
         // The ops CLI runs in Node, against a real `wrangler dev` started by the tests.
