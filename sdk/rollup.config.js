@@ -34,29 +34,42 @@ function webVitalsModules() {
   };
 }
 
+/**
+ * The script-tag builds' plugins: TypeScript to ES2022, then terser; `extra` go first.
+ */
+function scriptTagPlugins(...extra) {
+  return [
+    ...extra,
+    resolve(),
+    // web-vitals 6 already needs ES2022 engines (class fields, Array.prototype.at), so
+    // lowering our code below that (`??=` is ES2021) would cost bytes and reach no further.
+    esbuild({ target: 'es2022' }),
+    terser({
+      ecma: 2020,
+      // The bundle is strict code in its own function scope: terser may rename and
+      // inline across what were module boundaries.
+      module: true,
+      compress: { passes: 3, unsafe_arrows: true },
+      // web-vitals names its private fields `_name`, to be mangled as its own build does;
+      // so no key that leaves the bundle (wire keys, options, API) may start with `_`.
+      mangle: { properties: { regex: /^_[a-zA-Z]/ } },
+      format: { comments: false },
+    }),
+  ];
+}
+
 export default [
   {
     // Script tag: one minified file that defines window.lifeline and starts itself.
     input: 'src/browser.ts',
     output: { file: 'dist/lifeline.js', format: 'iife', sourcemap: true },
-    plugins: [
-      webVitalsModules(),
-      resolve(),
-      // web-vitals 6 already needs ES2022 engines (class fields, Array.prototype.at), so
-      // lowering our code below that (`??=` is ES2021) would cost bytes and reach no further.
-      esbuild({ target: 'es2022' }),
-      terser({
-        ecma: 2020,
-        // The bundle is strict code in its own function scope: terser may rename and
-        // inline across what were module boundaries.
-        module: true,
-        compress: { passes: 3, unsafe_arrows: true },
-        // web-vitals names its private fields `_name`, to be mangled as its own build does;
-        // so no key that leaves the bundle (wire keys, options, API) may start with `_`.
-        mangle: { properties: { regex: /^_[a-zA-Z]/ } },
-        format: { comments: false },
-      }),
-    ],
+    plugins: scriptTagPlugins(),
+  },
+  {
+    // Web vitals for the script tag, which adds this file once the page has loaded.
+    input: 'src/vitalsTag.ts',
+    output: { file: 'dist/lifeline-vitals.js', format: 'iife', sourcemap: true },
+    plugins: scriptTagPlugins(webVitalsModules()),
   },
   {
     // npm: plain ESM without auto-start, one entry per subpath export; code they share

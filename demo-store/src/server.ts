@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
@@ -21,7 +22,7 @@ import { errorPage } from './views/error';
 
 const publicDir = fileURLToPath(new URL('../public/', import.meta.url));
 /** The SDK's script-tag build, served from the store's own origin as a customer would host it. */
-const sdkBundle = fileURLToPath(new URL('../../sdk/dist/lifeline.js', import.meta.url));
+const sdkDist = fileURLToPath(new URL('../../sdk/dist/', import.meta.url));
 const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8' };
 
 export interface StoreDeps {
@@ -74,8 +75,9 @@ export function createStore(d: StoreDeps): Hono<{ Variables: RequestVars }> {
   });
   app.get('/error', (c) => render(c, 'Something went wrong', errorPage(c.req.query('ref') ?? '', c.req.query('reason') ?? '')));
 
-  app.get('/lifeline.js', async (c) => {
-    const body = await readFile(sdkBundle, 'utf8').catch(() => null);
+  // The SDK's script-tag build, and the web-vitals file it adds from beside itself.
+  app.get('/:file{lifeline(?:-vitals)?\\.js}', async (c) => {
+    const body = await readFile(join(sdkDist, c.req.param('file')), 'utf8').catch(() => null);
     if (body === null) return c.text('SDK bundle missing: run `npm run build -w sdk`', 500);
     return c.body(body, 200, { 'Content-Type': TYPES.js!, 'Cache-Control': 'no-cache' });
   });

@@ -28,7 +28,11 @@ const sizeCells = (s: Sizes) => [kb(s.min), kb(s.gzip), kb(s.brotli)];
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: SDK_DIR, stdio: ['ignore', 'ignore', 'inherit'] });
 
 const sizeRows: string[] = [row(['build', 'minified', 'gzip', 'brotli']), row(['---', '---:', '---:', '---:'])];
-sizeRows.push(row(['`dist/lifeline.js` (script tag, everything)', ...sizeCells(measure(readFileSync(`${SDK_DIR}/dist/lifeline.js`)))]));
+const tag = measure(readFileSync(`${SDK_DIR}/dist/lifeline.js`));
+const vitalsTag = measure(readFileSync(`${SDK_DIR}/dist/lifeline-vitals.js`));
+sizeRows.push(row(['`dist/lifeline.js` (script tag: everything but web vitals)', ...sizeCells(tag)]));
+sizeRows.push(row(['`dist/lifeline-vitals.js` (web vitals, added after the load event)', ...sizeCells(vitalsTag)]));
+sizeRows.push(row(['both files', kb(tag.min + vitalsTag.min), kb(tag.gzip + vitalsTag.gzip), kb(tag.brotli + vitalsTag.brotli)]));
 for (const [label, source] of OUR_IMPORTS) sizeRows.push(row([`npm, ${label}`, ...sizeCells((await bundle(source)).sizes)]));
 
 const notes: string[] = [];

@@ -1,24 +1,28 @@
-// Prints the raw, gzip and brotli sizes of the script-tag bundle.
+// Prints the raw, gzip and brotli sizes of the script-tag builds.
 // Run by `npm run build`; test/build/bundle.test.ts enforces BROTLI_BUDGET.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 /**
- * The largest the script-tag bundle may be, in bytes, brotli-compressed; a bigger build
- * fails test/build/bundle.test.ts.
- *
- * The product's budget is 8192 bytes. What the bundle must hold measures more: web-vitals'
- * own code alone is about 2.4 KB, degradation about 1.7 KB, network capture about 0.9 KB,
- * and the core (delivery, errors, privacy, pageviews, the API) about 5.6 KB (docs/sdk.md,
- * "Bundle size"), plus the shared scrub rules of @lifeline/protocol/scrub (linear-time
- * patterns, phones, JWTs and bearer tokens: about 0.2 KB more than the SDK's own rules had).
- * So the check holds the bundle at the size it has now: it fails on any growth, and is
- * lowered as the code shrinks, towards 8192.
+ * The product's budget for `lifeline.js`, the script a page loads, in bytes
+ * brotli-compressed: everything but web vitals, which come after the page's load event in
+ * `lifeline-vitals.js` (web-vitals' own code is about 2.4 KB of that file).
  */
-export const BROTLI_BUDGET = 10976;
+export const PRODUCT_BUDGET = 8192;
+
+/**
+ * The largest `lifeline.js` may be; a bigger build fails test/build/bundle.test.ts. Its
+ * size now, 4 % over the product's budget (docs/sdk.md, "Bundle size"): any growth fails,
+ * and the figure is lowered as the code shrinks, towards PRODUCT_BUDGET.
+ */
+export const BROTLI_BUDGET = 8545;
+
+/** The same for `lifeline-vitals.js`, held at the size it has so it cannot grow unseen. */
+export const VITALS_BROTLI_BUDGET = 3019;
 
 export const BUNDLE = fileURLToPath(new URL('../dist/lifeline.js', import.meta.url));
+export const VITALS_BUNDLE = fileURLToPath(new URL('../dist/lifeline-vitals.js', import.meta.url));
 
 /**
  * Sizes in bytes of `file`: as is, gzip -9, and brotli at quality 11 (what CDNs serve).
@@ -37,7 +41,11 @@ export function measure(file) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { raw, gzip, brotli } = measure(BUNDLE);
-  const share = ((brotli / BROTLI_BUDGET) * 100).toFixed(0);
-  console.log(`dist/lifeline.js  raw ${raw} B  gzip ${gzip} B  brotli ${brotli} B (${share}% of the ${BROTLI_BUDGET} B budget)`);
+  /** @type {[string, string, number][]} */
+  const builds = [['lifeline.js', BUNDLE, BROTLI_BUDGET], ['lifeline-vitals.js', VITALS_BUNDLE, VITALS_BROTLI_BUDGET]];
+  for (const [name, file, budget] of builds) {
+    const { raw, gzip, brotli } = measure(file);
+    const share = ((brotli / budget) * 100).toFixed(0);
+    console.log(`dist/${name}  raw ${raw} B  gzip ${gzip} B  brotli ${brotli} B (${share}% of the ${budget} B held)`);
+  }
 }

@@ -268,7 +268,8 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
         // The page may be gone before a failing send could store its events.
         if (hidden && (failures || globalThis.navigator?.onLine === false)) persist(queue);
         sendQueued(hidden);
-        return (await Promise.all(inFlight)).every(Boolean) && !queue.length;
+        // Every event queued so far is in these sends; what arrives meanwhile is not this flush's.
+        return (await Promise.all(inFlight)).every(Boolean);
       } catch {
         return false;
       }

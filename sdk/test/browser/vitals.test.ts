@@ -49,4 +49,58 @@ describe('web vitals', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   });
+
+  it('loads lifeline-vitals.js from beside lifeline.js, only after the page has loaded', async () => {
+    const page = await browser.context.newPage();
+    const loads: { url: string; loadEnded: boolean }[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('lifeline')) loads.push({ url: r.url(), loadEnded: false });
+    });
+    await page.goto(`${server.origin}/fixtures/tag.html`);
+    await page.waitForFunction(() => typeof (window as { lifelineVitals?: unknown }).lifelineVitals == 'function');
+    await page.waitForFunction(() => [...document.scripts].some((s) => s.src.endsWith('/dist/lifeline-vitals.js')));
+    // The load event had fired by the time the SDK added the file.
+    const timing = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+      const vitals = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/lifeline-vitals.js'))!;
+      return { loadEventEnd: nav.loadEventEnd, vitalsStart: vitals.startTime };
+    });
+    expect(loads.map((l) => new URL(l.url).pathname)).toEqual(['/dist/lifeline.js', '/dist/lifeline-vitals.js']);
+    expect(timing.loadEventEnd).toBeGreaterThan(0);
+    expect(timing.vitalsStart).toBeGreaterThanOrEqual(timing.loadEventEnd);
+    // The vitals it then reports are the page's from the start: FCP and TTFB come from buffered entries.
+    await page.goto(`${server.origin}/fixtures/next.html`);
+    const vitals = await server.waitFor(() => {
+      const found = eventsOf(server, 'vital');
+      return ['FCP', 'TTFB'].every((name) => found.some((v) => v.name === name)) && found;
+    }, 10_000);
+    expect(vitals.every((v) => v.url === `${server.origin}/fixtures/tag.html`)).toBe(true);
+    await page.close();
+  });
+
+  it('loads no vitals with data-vitals="off", and loads them from the URL data-vitals names', async () => {
+    const requested: string[] = [];
+    const page = await browser.context.newPage();
+    page.on('request', (r) => void requested.push(new URL(r.url()).pathname));
+    await page.goto(`${server.origin}/fixtures/tag.html?attrs=${encodeURIComponent('data-vitals="off"')}`);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    expect(requested.filter((p) => p.includes('vitals'))).toEqual([]);
+
+    const elsewhere = `${server.origin}/dist/lifeline-vitals.js?from=elsewhere`;
+    await page.goto(`${server.origin}/fixtures/tag.html?attrs=${encodeURIComponent(`data-vitals="${elsewhere}"`)}`);
+    await page.waitForFunction((src) => [...document.scripts].some((s) => s.src == src), elsewhere);
+    await page.goto(`${server.origin}/fixtures/next.html`);
+    const vitals = await server.waitFor(() => eventsOf(server, 'vital').some((v) => v.name === 'TTFB') && eventsOf(server, 'vital'), 10_000);
+    expect(vitals.some((v) => v.url === `${server.origin}/fixtures/tag.html?attrs=${encodeURIComponent(`data-vitals="${elsewhere}"`)}`)).toBe(true);
+    await page.close();
+  });
+
+  it('lifeline-vitals.js on its own, without the SDK, does nothing', async () => {
+    const { page, pageErrors } = await openPage(browser, `${server.origin}/fixtures/nosdk.html`);
+    await page.addScriptTag({ url: '/dist/lifeline-vitals.js' });
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(pageErrors).toEqual([]);
+    expect(await page.evaluate(() => 'lifeline' in window || 'lifelineVitals' in window)).toBe(false);
+    await page.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { BROTLI_BUDGET, BUNDLE, measure } from '../../scripts/size.mjs';
+import { BROTLI_BUDGET, BUNDLE, VITALS_BROTLI_BUDGET, VITALS_BUNDLE, measure } from '../../scripts/size.mjs';
 import { SDK_NAME, SDK_VERSION } from '../../src/version.js';
 
 const dist = (path: string) => fileURLToPath(new URL(`../../dist/${path}`, import.meta.url));
@@ -17,8 +17,18 @@ describe('bundles', () => {
     expect(gzip).toBeLessThan(raw);
   });
 
-  it('lifeline.js is self-contained: no zod, no imports', () => {
-    const code = read('lifeline.js');
+  it(`keeps dist/lifeline-vitals.js within ${VITALS_BROTLI_BUDGET} bytes brotli`, () => {
+    expect(measure(VITALS_BUNDLE).brotli).toBeLessThanOrEqual(VITALS_BROTLI_BUDGET);
+  });
+
+  it('puts web-vitals in lifeline-vitals.js only', () => {
+    // web-vitals' own names for its metrics' entry types, which the SDK's code never spells.
+    expect(read('lifeline-vitals.js')).toContain('layout-shift');
+    expect(read('lifeline.js')).not.toContain('layout-shift');
+  });
+
+  it.each(['lifeline.js', 'lifeline-vitals.js'])('%s is self-contained: no zod, no imports', (file) => {
+    const code = read(file);
     expect(code).not.toMatch(/zod/i);
     expect(code).not.toMatch(/^\s*import\s/m);
     expect(code).not.toMatch(/\brequire\(/);
@@ -44,7 +54,7 @@ describe('bundles', () => {
       exports: Record<string, string | Record<string, string>>;
     };
     expect(pkg.sideEffects).toBe(false);
-    expect(Object.keys(pkg.exports)).toEqual(['.', './vitals', './network', './lifeline.js']);
+    expect(Object.keys(pkg.exports)).toEqual(['.', './vitals', './network', './lifeline.js', './lifeline-vitals.js']);
     for (const target of Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)))) {
       expect(existsSync(fileURLToPath(new URL(`../../${target}`, import.meta.url)))).toBe(true);
     }
