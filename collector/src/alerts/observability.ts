@@ -1,6 +1,6 @@
 import type { Handler, Hono } from 'hono';
 import { AnomaliesQuery } from '@lifeline/protocol';
-import type { CollectorConfig } from '../config';
+import { ConfigError, type CollectorConfig } from '../config';
 import type { ReadAuthEnv } from '../http/bearer-auth';
 import { createDashboardRoutes } from '../dashboard/routes';
 import { readDashboardEnv } from '../dashboard/env';
@@ -39,12 +39,23 @@ export interface Observability {
  * the environment, so wiring them is a few lines in `collector.ts` and `app.ts`.
  *
  * @example const o = await createObservability({ config, storage, queries, env: process.env, log })
- * @throws ConfigError for malformed settings or an invalid rules file
+ * @throws ConfigError for malformed settings, an admin or metrics token that reuses another
+ *   credential, or an invalid rules file
  */
 export async function createObservability(deps: ObservabilityDeps): Promise<Observability> {
   const { config, storage, env, log } = deps;
   const alertingEnv = readAlertingEnv(env);
   const dashboardEnv = readDashboardEnv(env);
+  const metricsEnv = readMetricsEnv(env);
+  // One token, one power, as `loadConfig` holds ingest tokens to: a read token must not also
+  // act on every project, nor a scraper's token read data or act as admin.
+  const taken = new Set([config.collectorSecret, ...config.readTokens.keys(), ...config.ingestTokens.keys()]);
+  if (alertingEnv.adminToken !== undefined && taken.has(alertingEnv.adminToken)) {
+    throw new ConfigError('LIFELINE_ADMIN_TOKEN must not reuse the collector secret, a read token or an ingest token');
+  }
+  if (metricsEnv.token !== undefined && (taken.has(metricsEnv.token) || metricsEnv.token === alertingEnv.adminToken)) {
+    throw new ConfigError('LIFELINE_METRICS_TOKEN must not reuse the collector secret, a read, ingest or admin token');
+  }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const alerting = await createAlerting({
     storage,
@@ -61,6 +72,6 @@ export async function createObservability(deps: ObservabilityDeps): Promise<Obse
       createDashboardRoutes({ storage, readTokens: config.readTokens, ...dashboardEnv }),
       createAlertRoutes({ alerting, readTokens: config.readTokens, adminToken: alertingEnv.adminToken }),
     ],
-    metrics: createMetricsRoute(readMetricsEnv(env)),
+    metrics: createMetricsRoute(metricsEnv),
   };
 }
