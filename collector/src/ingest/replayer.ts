@@ -46,7 +46,10 @@ export interface Replayer {
  * @example const replayer = startReplayer({ spool, insert, deadLetters, state, log, maxRows: 50_000, ready: () => true })
  */
 export function startReplayer(o: ReplayerOptions): Replayer {
-  const backoff = createBackoff();
+  // At most 5 s between tries: a try is one small insert, and while storage is away every
+  // new batch goes to the spool (or is refused once it is full), so noticing its return
+  // late costs more than trying often.
+  const backoff = createBackoff({ maxMs: 5_000 });
   let stopped = false;
   let woken = false;
   let wakeUp: (() => void) | null = null;
