@@ -16,14 +16,44 @@ export function deriveEventId(project: string, content: unknown): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** JSON with object keys sorted at every level, so key order does not change the ID. */
+/** Literal text in `canonicalJson`'s work stack, as opposed to a value still to be written. */
+class Text {
+  constructor(readonly text: string) {}
+}
+const COMMA = new Text(',');
+
+/**
+ * JSON with object keys sorted at every level, so key order does not change the ID.
+ * Walks with its own stack rather than recursion: an OTLP record may nest as deep as
+ * `JSON.parse` reads (100 000 levels and more), far past the call stack. Content is
+ * parsed JSON, so it has no cycles.
+ */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item instanceof Text) out.push(item.text);
+    else if (Array.isArray(item)) {
+      stack.push(new Text(']'));
+      for (let i = item.length - 1; i >= 0; i--) {
+        // A hole is written as nothing, as `join` writes it.
+        stack.push(i in item ? item[i] : new Text(''));
+        if (i > 0) stack.push(COMMA);
+      }
+      stack.push(new Text('['));
+    } else if (item !== null && typeof item === 'object') {
+      const entries = Object.entries(item as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      stack.push(new Text('}'));
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, v] = entries[i]!;
+        stack.push(v, new Text(`${JSON.stringify(k)}:`));
+        if (i > 0) stack.push(COMMA);
+      }
+      stack.push(new Text('{'));
+    } else out.push(JSON.stringify(item) ?? 'null');
   }
-  return JSON.stringify(value) ?? 'null';
+  return out.join('');
 }

@@ -20,10 +20,14 @@ function enumName(v: unknown, names: string[], prefix: string): string {
   return names[0]!;
 }
 
+/** A nanosecond timestamp as a BigInt; undefined for garbage and for numbers that are not finite (JSON's `1e999` parses to Infinity). */
+const nanosBig = (v: unknown): bigint | undefined =>
+  typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : typeof v === 'number' && Number.isFinite(v) ? BigInt(Math.trunc(v)) : undefined;
+
 /** Milliseconds between two nanosecond timestamps, exact to the nanosecond (64-bit values). */
 function durationMs(start: unknown, end: unknown): number | undefined {
-  const s = typeof start === 'string' && /^\d+$/.test(start) ? BigInt(start) : typeof start === 'number' ? BigInt(Math.trunc(start)) : undefined;
-  const e = typeof end === 'string' && /^\d+$/.test(end) ? BigInt(end) : typeof end === 'number' ? BigInt(Math.trunc(end)) : undefined;
+  const s = nanosBig(start);
+  const e = nanosBig(end);
   if (s === undefined || e === undefined || e < s || s === 0n) return undefined;
   return Number(e - s) / 1e6;
 }

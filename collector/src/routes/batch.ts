@@ -4,6 +4,7 @@ import { parseBatchFast } from '../ingest/fast-batch';
 import { refusalFor, type Ingest } from '../ingest/ingest';
 import { collectorMetrics } from '../metrics/collector-metrics';
 import { errorMessage, type Logger } from '../log';
+import { guardReceivedAt } from '../storage/event-row';
 import { sendError } from '../http/errors';
 import { readJsonBody } from '../http/read-body';
 import { sendUnavailable } from '../http/send-unavailable';
@@ -49,6 +50,9 @@ export function batchRoute(options: BatchRouteOptions): Handler {
     }
 
     const { batch_id, rows } = batch;
+    // The sender's clock may be off too: such rows are stored at the collector's clock.
+    const now = Date.now();
+    for (const row of rows) guardReceivedAt(row, now, ingest.guard);
     try {
       await ingest.add(rows);
     } catch (err) {

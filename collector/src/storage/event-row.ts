@@ -128,6 +128,28 @@ export function startRow(project: string, eventId: string, kind: string, ts: num
   return row;
 }
 
+/**
+ * The clock guard applied to `received_at` itself, against the collector's clock `now`.
+ * On `POST /v1/batch`, `received_at` is the sender's clock; one that is off by more than
+ * the guard allows (a day ahead, the retention behind) would have the TTL drop the
+ * acknowledged row at once, or park it beyond every query's range. Such a row is stored
+ * as if it arrived now: `received_at = now`, and the event's own `ts` guarded again
+ * against that.
+ *
+ * @example for (const row of rows) guardReceivedAt(row, Date.now(), ingest.guard)
+ */
+export function guardReceivedAt(row: EventRow, now: number, guard: ClockGuard): void {
+  if (!clockIsOff(row.received_at, now, guard)) return;
+  const ts = row.client_ts ?? row.ts;
+  delete row.client_ts;
+  row.received_at = now;
+  row.ts = ts;
+  if (clockIsOff(ts, now, guard)) {
+    row.client_ts = ts;
+    row.ts = now;
+  }
+}
+
 /** Writes one validated optional field into its column ('' is left to the column default). */
 export function fillColumn(row: EventRow, key: string, type: ColumnType, value: unknown): void {
   const out = row as Record<string, unknown>;
