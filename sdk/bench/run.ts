@@ -106,9 +106,9 @@ The per-call figures divide the loop's time by 1000. "To the next timer turn" al
 the work the calls left for microtasks and zero-delay timers (for Lifeline: cutting the
 queued events into batches and handing them to \`fetch\`); the transfer itself is not
 included. Sentry's nearest call builds and sends one event per call, where Lifeline and
-Faro queue events for a batch, so its figures are not like for like. Lifeline's `init` is
-the script tag's: its web vitals load after the page's load event (`lifeline-vitals.js`)
-and are not in that figure, where Faro's default `init` starts its web-vitals
+Faro queue events for a batch, so its figures are not like for like. Lifeline's \`init\` is
+the script tag's: its web vitals load after the page's load event (\`lifeline-vitals.js\`)
+and are not in that figure, where Faro's default \`init\` starts its web-vitals
 instrumentation.
 `;
 
