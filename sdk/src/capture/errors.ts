@@ -24,14 +24,15 @@ export function errorCapture(): Integration {
         'error',
         (event) =>
           safely(() => {
-            const target = event.target as HTMLImageElement & HTMLLinkElement;
+            const target = event.target as HTMLImageElement & HTMLLinkElement & { _lifeline?: 1 };
             if (event instanceof ErrorEvent) {
               // `error` is null for cross-origin scripts without CORS ("Script error.") and
               // in some older engines; then only the message and location are known.
               const { filename: file, lineno, colno } = event;
               client.capture(errorFields(event.error ?? event.message, 'onerror', false, file ? [{ file: clip(file, LIMITS.url), line: lineno | 0, col: colno | 0 }] : []));
-            } else if (target?.localName) {
-              // An element (window has no localName) whose resource failed to load.
+            } else if (target?.localName && !target._lifeline) {
+              // An element (window has no localName) whose resource failed to load; the
+              // SDK's own (lifeline-vitals.js, marked `_lifeline`) are not the page's problem.
               const fields = errorFields(`Failed to load ${target.localName} ${target.currentSrc || target.src || target.href}`, 'resource', false);
               client.capture({ ...fields, error_type: 'ResourceError' });
             }

@@ -27,9 +27,8 @@ export function lazyVitals(src: string): Integration {
       (window as unknown as Record<string, unknown>)[VITALS_HOOK] = (setup: VitalsSetup) => safely(() => setup(client));
       const load = () =>
         safely(() => {
-          const script = document.createElement('script');
-          script.src = src;
-          script.async = true;
+          // Marked as the SDK's own, so the error capture does not report it failing to load.
+          const script = Object.assign(document.createElement('script'), { src, async: true, _lifeline: 1 });
           document.head.append(script);
         });
       // After the load event, so the page's own load never waits for it.

@@ -103,4 +103,21 @@ describe('web vitals', () => {
     expect(await page.evaluate(() => 'lifeline' in window || 'lifelineVitals' in window)).toBe(false);
     await page.close();
   });
+
+  it('a vitals file that fails to load is not reported as the page\'s error, and the SDK goes on', async () => {
+    const missing = `${server.origin}/dist/no-such-vitals.js`;
+    const { page, pageErrors } = await openPage(browser, `${server.origin}/fixtures/tag.html?attrs=${encodeURIComponent(`data-vitals="${missing}"`)}`);
+    await page.waitForFunction((src) => [...document.scripts].some((s) => s.src == src), missing);
+    // A page's own broken image is still reported, so the check below can fail.
+    await page.evaluate(() => document.body.append(Object.assign(document.createElement('img'), { src: '/dist/no-such-image.png' })));
+    await page.evaluate(() => window.lifeline.track('after_vitals_failed'));
+    expect(await page.evaluate(() => window.lifeline.flush())).toBe(true);
+    await server.waitFor(() => eventsOf(server, 'error').length > 0 && eventsOf(server, 'track').length > 0);
+    const errors = eventsOf(server, 'error').map((e) => String(e.message));
+    expect(errors.some((m) => m.includes('no-such-image.png'))).toBe(true);
+    expect(errors.some((m) => m.includes('vitals'))).toBe(false);
+    expect(eventsOf(server, 'track').map((e) => e.name)).toContain('after_vitals_failed');
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });
