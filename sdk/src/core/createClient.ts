@@ -24,6 +24,19 @@ export interface ClientSetup {
 }
 
 /** Breadcrumbs kept for error events. */
+/**
+ * `after` (what scrubbing made of `before`) with each text that scrubbing lengthened cut
+ * back to its length before, or to LIMITS.label (the shortest text limit) if that is more:
+ * `a@b.c` becomes `[email]`, so text captured at its limit would pass it, and the edge
+ * would refuse the event. Scrubbing builds new objects, so `after` is changed in place.
+ */
+const fit = (after: any, before: any): unknown =>
+  typeof after == 'string'
+    ? clip(after, Math.max(LIMITS.label, before?.length | 0))
+    : after && typeof after == 'object'
+      ? (Object.keys(after).forEach((k) => (after[k] = fit(after[k], before?.[k]))), after)
+      : after;
+
 const CRUMBS = 20;
 /** The kinds that leave a breadcrumb, and its type. */
 const CRUMB_TYPES: Record<string, string> = { pageview: 'nav', track: 'track', error: 'error' };
@@ -70,7 +83,7 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
    */
   const finish = (fields: BrowserEvent): boolean => {
     let event: BrowserEvent | null | undefined = { ...fields, session_id: session.id(), anon_id: session.anonId(), user_id: session.userId() };
-    for (const processor of processors.concat((options.beforeSend as Processor | undefined) ?? [], scrubEvent)) {
+    for (const processor of processors.concat((options.beforeSend as Processor | undefined) ?? [], (e) => fit(scrubEvent(e), e) as BrowserEvent)) {
       event = safely(() => processor(event!));
       if (!event) {
         log('dropped by a processor', fields);
@@ -154,7 +167,8 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
     try {
       integration.setup(client);
     } catch (error) {
-      log(`${integration.name} did not start`, error);
+      // Logged as it is: reading its name may throw too, and the client must still start.
+      log('did not start', integration, error);
     }
   }
   return client;

@@ -256,7 +256,11 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
     url,
     enqueue(event) {
       try {
-        queue.push(toQueued(event));
+        const queued = toQueued(event);
+        // One event that cannot fit a body the edge takes (text JSON escapes to six bytes a
+        // character can get there) would only be refused: it is given up and counted now.
+        if (queued.bytes + overhead > LIMITS.sdkBatchBytes) return drop(1, 'rejected');
+        queue.push(queued);
         requeue([]);
         schedule(queue.length < FLUSH_AT ? (DELAYS[event.kind] ?? 5000) : 0);
       } catch (error) {
