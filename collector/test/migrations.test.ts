@@ -67,6 +67,11 @@ describe('migrations', () => {
       "SELECT engine_full FROM system.tables WHERE database = 'lifeline_test' AND name = 'events'",
     );
     expect(t?.engine_full).toContain('toIntervalDay(30)');
+    // The hourly roll-up follows, so its hours never outlive the events they count.
+    const [h] = await rows<{ engine_full: string }>(
+      "SELECT engine_full FROM system.tables WHERE database = 'lifeline_test' AND name = 'events_hourly'",
+    );
+    expect(h?.engine_full).toContain('toIntervalDay(30)');
   });
 
   it('drop a retried identical insert block', async () => {

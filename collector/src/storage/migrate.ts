@@ -1,3 +1,4 @@
+import { modifyHourlyTtlStatement, hourlyDataTable } from '../query/schema/hourly-rollup';
 import { modifyTtlStatement } from './events-ddl';
 import { createDatabaseStatement, createMigrationsTableStatement } from './migrations-table';
 import type { Storage } from './open-storage';
@@ -15,7 +16,7 @@ export interface MigrateResult {
   applied: number[];
   /** Highest version recorded after the run. */
   version: number;
-  /** True when the events table's TTL was changed to match `retentionDays`. */
+  /** True when the TTL of the events (or of their hourly roll-up) was changed to match `retentionDays`. */
   retentionChanged: boolean;
 }
 
@@ -77,17 +78,25 @@ export async function appliedVersions(storage: Storage): Promise<Set<number>> {
 /**
  * Retention is configuration, not schema history, so it is compared on every start
  * rather than recorded as a migration (see `modifyTtlStatement` for how it is applied).
+ * The hourly roll-up follows the events' retention.
  */
 async function syncRetention(storage: Storage, ctx: SchemaContext): Promise<boolean> {
+  const eventsChanged = await syncTtl(storage, ctx, ctx.cluster ? 'events_local' : 'events', modifyTtlStatement(ctx));
+  const hourlyChanged = await syncTtl(storage, ctx, hourlyDataTable(ctx), modifyHourlyTtlStatement(ctx));
+  return eventsChanged || hourlyChanged;
+}
+
+/** Runs `statement` when `table` exists and its TTL is not `retentionDays` days; true if it ran. */
+async function syncTtl(storage: Storage, ctx: SchemaContext, table: string, statement: string): Promise<boolean> {
   const rs = await storage.client.query({
     query: 'SELECT engine_full FROM system.tables WHERE database = {database:String} AND name = {table:String}',
-    query_params: { database: ctx.database, table: ctx.cluster ? 'events_local' : 'events' },
+    query_params: { database: ctx.database, table },
     format: 'JSONEachRow',
   });
   const [row] = await rs.json<{ engine_full: string }>();
   if (!row) return false;
   const current = /toIntervalDay\((\d+)\)/.exec(row.engine_full)?.[1];
   if (current !== undefined && Number(current) === ctx.retentionDays) return false;
-  await storage.client.command({ query: modifyTtlStatement(ctx) });
+  await storage.client.command({ query: statement });
   return true;
 }

@@ -56,15 +56,30 @@ const columns = `(
  */
 const layout = (retentionDays: number) => `PARTITION BY toYYYYMM(hour)
   ORDER BY (project, kind, name, hour)
-  TTL hour + INTERVAL ${Math.trunc(retentionDays)} DAY
+  TTL ${hourlyTtlExpression(retentionDays)}
   SETTINGS index_granularity = 128`;
+
+/** The roll-up's TTL for a retention: its hours are kept as long as the events they count. */
+const hourlyTtlExpression = (retentionDays: number) => `hour + INTERVAL ${Math.trunc(retentionDays)} DAY`;
+
+/** The table holding the roll-up's rows (`events_hourly_local` on a cluster). */
+export const hourlyDataTable = (ctx: Pick<SchemaContext, 'cluster'>): string => (ctx.cluster ? 'events_hourly_local' : 'events_hourly');
+
+/**
+ * Applies a changed retention to the roll-up, as `modifyTtlStatement` does to the events:
+ * without it, hours of a shortened retention would outlive their events (and charts would
+ * show counts the events no longer hold), and a lengthened one would lose hours early.
+ */
+export const modifyHourlyTtlStatement = (ctx: SchemaContext): string =>
+  `ALTER TABLE ${ctx.database}.${hourlyDataTable(ctx)}${onCluster(ctx)} MODIFY TTL ${hourlyTtlExpression(ctx.retentionDays)}
+      SETTINGS materialize_ttl_after_modify = 0`;
 
 /**
  * Migration 11: `events_hourly`, an AggregatingMergeTree kept by a materialized view on
  * every insert into the events' storage table, and filled once from what is already
  * stored. Metrics and anomalies read a few thousand rows of sets from it instead of
  * millions of events; their answers stay exact because the sets are de-duplicated by
- * construction. Its TTL follows the retention configured when it is created.
+ * construction. Its TTL follows the retention, changed with the events' (`migrate`).
  *
  * On a cluster, like `events`: the view fills `events_hourly_local` on each node from
  * `events_local`, and `events_hourly` is Distributed over them; states from several
@@ -73,7 +88,7 @@ const layout = (retentionDays: number) => `PARTITION BY toYYYYMM(hour)
 export const hourlyRollupStatements = (ctx: SchemaContext): string[] => {
   const { database: db, cluster } = ctx;
   const on = onCluster(ctx);
-  const storage = cluster ? `${db}.events_hourly_local` : `${db}.events_hourly`;
+  const storage = `${db}.${hourlyDataTable(ctx)}`;
   return [
     cluster
       ? `CREATE TABLE IF NOT EXISTS ${storage}${on} ${columns}
