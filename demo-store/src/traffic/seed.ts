@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type CollectorBatch } from '@lifeline/protocol';
 import { generateHistory, type HistoryOptions } from './history';
@@ -49,11 +49,29 @@ export function demoIncidents(now: number): HistoryOptions['incidents'] {
   ];
 }
 
-/** Seeds once per data directory: a marker file records that it was done. */
+/**
+ * Seeds once per data directory: a marker file records that it was done. A run that was
+ * cut short left `seeding.json` with the moment it generated from; the next run generates
+ * from that same moment, so it writes the same events with the same IDs again, which
+ * storage and queries count once, instead of a second, shifted history.
+ */
 export async function seedOnce(dataDir: string, o: Omit<SeedOptions, 'incidents'>): Promise<number | null> {
   const marker = join(dataDir, 'seeded.json');
   if (existsSync(marker)) return null;
-  const total = await seedHistory({ ...o, incidents: demoIncidents(o.now) });
+  const started = join(dataDir, 'seeding.json');
+  const now = existsSync(started) ? readStartedAt(started) ?? o.now : o.now;
+  writeFileSync(started, JSON.stringify({ now }) + '\n');
+  const total = await seedHistory({ ...o, now, incidents: demoIncidents(now) });
   writeFileSync(marker, JSON.stringify({ events: total, at: new Date().toISOString(), days: o.days }) + '\n');
+  rmSync(started, { force: true });
   return total;
+}
+
+function readStartedAt(path: string): number | undefined {
+  try {
+    const now = (JSON.parse(readFileSync(path, 'utf8')) as { now?: unknown }).now;
+    return typeof now === 'number' && Number.isFinite(now) ? now : undefined;
+  } catch {
+    return undefined;
+  }
 }
