@@ -34,12 +34,13 @@ export interface GenerateOptions {
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const HOURLY = [0.25, 0.15, 0.1, 0.08, 0.08, 0.12, 0.25, 0.45, 0.65, 0.8, 0.9, 1.0, 1.15, 1.1, 0.95, 0.9, 0.95, 1.05, 1.2, 1.35, 1.4, 1.2, 0.85, 0.5];
-const WEEKLY = [1.25, 0.9, 0.95, 0.95, 1.0, 1.1, 1.3];
-const ORIGIN = 'https://fancy-tshirts.example';
-const PRODUCTS = ['tee-midnight', 'tee-sunrise', 'tee-forest', 'tee-rose', 'tee-cloud', 'tee-lemon', 'tee-ink', 'tee-mint'];
-const PRICES = [24, 24, 28, 26, 26, 30, 30, 22];
-const BROWSERS = [
+/** Shape of a European store's traffic, shared with synthetic-history.ts. */
+export const HOURLY = [0.25, 0.15, 0.1, 0.08, 0.08, 0.12, 0.25, 0.45, 0.65, 0.8, 0.9, 1.0, 1.15, 1.1, 0.95, 0.9, 0.95, 1.05, 1.2, 1.35, 1.4, 1.2, 0.85, 0.5];
+export const WEEKLY = [1.25, 0.9, 0.95, 0.95, 1.0, 1.1, 1.3];
+export const ORIGIN = 'https://fancy-tshirts.example';
+export const PRODUCTS = ['tee-midnight', 'tee-sunrise', 'tee-forest', 'tee-rose', 'tee-cloud', 'tee-lemon', 'tee-ink', 'tee-mint'];
+export const PRICES = [24, 24, 28, 26, 26, 30, 30, 22];
+export const BROWSERS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.0.0 Safari/537.36',
   'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.5 Mobile/15E148 Safari/604.1',
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:143.0) Gecko/20100101 Firefox/143.0',

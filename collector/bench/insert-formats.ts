@@ -39,7 +39,7 @@ await client.command({ query: 'CREATE TABLE lifeline.bench_null AS lifeline.even
 
 const rows: EventRow[] = [];
 for (const batch of generateEventBatches({ events: ROWS, batchSize: 1000 })) for (const e of batch) rows.push(eventToRow(e));
-const columns = [...INSERT_COLUMNS];
+const columns: [string, ...string[]] = [...INSERT_COLUMNS];
 
 const cpu = () => {
   const u = process.cpuUsage();
