@@ -62,7 +62,6 @@ export function batchRoute(options: BatchRouteOptions): Handler {
       return sendUnavailable(c, refusal);
     }
     collectorMetrics.ingestEvents.inc(rows.length, { route: 'batch' });
-    collectorMetrics.ingestLag.observe(Math.max(0, Date.now() - rows[0]!.received_at) / 1000);
     const ack: BatchAck = { batch_id, stored: rows.length };
     return c.json(ack, 200);
   };
