@@ -53,6 +53,7 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   // First, so it times every API request, queries included, to its answer.
   app.use('/v1/*', timeRequests());
+  app.use('/otlp/*', timeRequests());
 
   app.get('/health', (c) => c.json({ ok: true }));
   app.get('/ready', readyRoute({ ingest: deps.ingest, probe: deps.probe, schemaReady: deps.schemaReady ?? (() => true) }));

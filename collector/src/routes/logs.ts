@@ -52,15 +52,20 @@ function parseRecords(text: string): { ok: true; value: unknown } | { ok: false;
 export function logsRoute(options: LogsRouteOptions): Handler<IngestAuthEnv> {
   const { ingest, maxBytes, log } = options;
   return async function postLogs(c) {
+    // A body that cannot be read counts as one refused request, as on `/v1/batch`.
+    const unreadable = (status: Parameters<typeof sendError>[1], error: Parameters<typeof sendError>[2], reason: string) => {
+      collectorMetrics.ingestRejected.inc(1, { reason: error });
+      return sendError(c, status, error, reason);
+    };
     const early = ingest.refusal();
     if (early) return sendUnavailable(c, early);
 
     const body = await readBodyBytes(c.req.raw, maxBytes);
-    if (!body.ok) return sendError(c, body.status, body.error, body.reason);
+    if (!body.ok) return unreadable(body.status, body.error, body.reason);
     const text = decodeUtf8(body.bytes);
-    if (typeof text !== 'string') return sendError(c, text.status, text.error, text.reason);
+    if (typeof text !== 'string') return unreadable(text.status, text.error, text.reason);
     const records = parseRecords(text);
-    if (!records.ok) return sendError(c, 400, 'invalid_json', records.reason);
+    if (!records.ok) return unreadable(400, 'invalid_json', records.reason);
 
     const parsed = BackendLogs.safeParse(records.value);
     if (!parsed.success) {

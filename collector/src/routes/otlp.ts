@@ -52,15 +52,20 @@ export function otlpRoute(signal: keyof typeof SIGNALS, options: OtlpRouteOption
     const early = ingest.refusal();
     if (early) return sendOtlpError(c, 503, 'unavailable', `${early.reason}; retry later`, unavailable(early));
 
+    // A body that cannot be read counts as one refused request, as on `/v1/batch`.
+    const unreadable = (status: Parameters<typeof sendOtlpError>[1], error: Parameters<typeof sendOtlpError>[2], reason: string) => {
+      collectorMetrics.ingestRejected.inc(1, { reason: error });
+      return sendOtlpError(c, status, error, reason);
+    };
     const body = await readBodyBytes(c.req.raw, maxBytes);
-    if (!body.ok) return sendOtlpError(c, body.status, body.error, body.reason);
+    if (!body.ok) return unreadable(body.status, body.error, body.reason);
     const text = decodeUtf8(body.bytes);
-    if (typeof text !== 'string') return sendOtlpError(c, text.status, text.error, text.reason);
+    if (typeof text !== 'string') return unreadable(text.status, text.error, text.reason);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (err) {
-      return sendOtlpError(c, 400, 'invalid_json', `body is not JSON: ${errorMessage(err)}`);
+      return unreadable(400, 'invalid_json', `body is not JSON: ${errorMessage(err)}`);
     }
 
     const project = c.get('project');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '@lifeline/protocol';
 import { openCollector, type Collector } from '../../src/collector';
 import type { EventRow } from '../../src/storage/event-row';
-import { countEvents, makeBatch, makeEvent, postBatch, tempDir, testConfig } from '../helpers';
+import { auth, countEvents, INGEST_TOKENS, makeBatch, makeEvent, postBatch, tempDir, testConfig } from '../helpers';
 import { sleep, waitFor } from '../reliability/support';
 
 /**
@@ -122,6 +122,21 @@ describe('refused events (lifeline_ingest_rejected_events_total)', () => {
 
     const reasons = ['invalid_batch', 'invalid_json', 'payload_too_large'].map((r) => `lifeline_ingest_rejected_events_total{reason="${r}"}`);
     expect(growth(before, await scrape(), reasons)).toEqual(Object.fromEntries(reasons.map((r, i) => [r, [3, 1, 1][i]])));
+  });
+
+  it('counts an unreadable backend-log or OTLP body once, by reason, and times OTLP requests', async () => {
+    const before = await scrape();
+    const post = (path: string, body: string) =>
+      collector.app.request(path, { method: 'POST', headers: { ...auth(INGEST_TOKENS.demo), 'content-type': 'application/json' }, body });
+    expect((await post('/v1/logs', '[{"timestamp":')).status).toBe(400);
+    expect((await post('/otlp/v1/logs', '{"resourceLogs":')).status).toBe(400);
+    expect((await post('/otlp/v1/traces', 'x'.repeat(LIMITS.logsRequestBytes + 1))).status).toBe(413);
+
+    const after = await scrape();
+    const reasons = ['invalid_json', 'payload_too_large'].map((r) => `lifeline_ingest_rejected_events_total{reason="${r}"}`);
+    expect(growth(before, after, reasons)).toEqual(Object.fromEntries(reasons.map((r, i) => [r, [2, 1][i]])));
+    const otlpTimed = 'lifeline_http_request_duration_seconds_count{method="POST",route="/otlp/v1/logs",status="400"}';
+    expect(growth(before, after, [otlpTimed])).toEqual({ [otlpTimed]: 1 });
   });
 
   it('counts the events of a batch the full spool could not take as spool_full, and shows the spool at its limit', async () => {
