@@ -16,6 +16,9 @@ export const TimelineQuery = z
     trace_id: nonEmpty(LIMITS.id).optional(),
     limit: z.coerce.number().int().min(1).max(10_000).default(1000),
   })
+  // A misspelt key (`sesion_id`) would otherwise be dropped and the lookup refused for
+  // the wrong reason, or worse, run without a filter the caller meant to give.
+  .strict()
   .refine((q) => TIMELINE_KEYS.filter((k) => q[k] !== undefined).length === 1, {
     message: `give exactly one of ${TIMELINE_KEYS.join(', ')}`,
   });

@@ -14,11 +14,13 @@ export interface TimelineRouteOptions {
  */
 export function timelineRoute(options: TimelineRouteOptions): Handler<ReadAuthEnv> {
   return async function getTimeline(c) {
-    const params: Record<string, string> = {};
-    for (const [key, values] of Object.entries(c.req.queries())) {
+    // Read from the URL itself into a prototype-free map, so that every key the caller
+    // sent, `__proto__` included, reaches validation and an unknown one is refused.
+    const params: Record<string, string> = Object.create(null);
+    for (const [key, value] of new URL(c.req.url).searchParams) {
       // `?session_id=a&session_id=b` is ambiguous: refuse it rather than pick one.
-      if (values.length > 1) return sendError(c, 400, 'invalid_query', `${key}: give it once`);
-      if (values[0] !== undefined) params[key] = values[0];
+      if (key in params) return sendError(c, 400, 'invalid_query', `${key}: give it once`);
+      params[key] = value;
     }
     const parsed = TimelineQuery.safeParse(params);
     if (!parsed.success) {
