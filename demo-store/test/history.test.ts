@@ -56,4 +56,32 @@ describe('generateHistory', () => {
     const at = (h: number) => events.filter((e) => e.kind === 'pageview' && new Date(e.ts).getUTCHours() === h).length;
     expect(at(20)).toBeGreaterThan(at(4) * 3);
   });
+
+  it('shows the weekly shape over 30 days: weekends busier than weekdays, Monday the quietest, Saturday the busiest', () => {
+    const month = all({ project: 'demo', now, days: 30, sessionsPerDay: 300, vitals: false });
+    // Visits per UTC day: each session counted on the day it started.
+    const firstSeen = new Map<string, number>();
+    for (const e of month) if (e.kind === 'pageview' && e.session_id && !firstSeen.has(e.session_id)) firstSeen.set(e.session_id, e.ts);
+    const visits = new Map<number, number>();
+    for (const ts of firstSeen.values()) {
+      const d = Math.floor(ts / day) * day;
+      visits.set(d, (visits.get(d) ?? 0) + 1);
+    }
+    const complete = [...visits].filter(([d]) => d + day <= now);
+    expect(complete.length).toBeGreaterThanOrEqual(29);
+    const byWeekday = (days: number[]) => complete.filter(([d]) => days.includes(new Date(d).getUTCDay())).map(([, n]) => n);
+    const weekend = byWeekday([0, 6]);
+    const midweek = byWeekday([1, 2, 3, 4]);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(weekend.length).toBeGreaterThanOrEqual(8);
+    expect(midweek.length).toBeGreaterThanOrEqual(16);
+    // The generator's weekend weights are about 30 % above its Monday-to-Thursday ones.
+    expect(mean(weekend)).toBeGreaterThan(mean(midweek) * 1.2);
+    // Not just on average: every weekend day beats every day from Monday to Thursday.
+    expect(Math.min(...weekend)).toBeGreaterThan(Math.max(...midweek));
+    // Mondays are the quietest day of the week, Saturdays the busiest.
+    const meanOf = (wd: number) => mean(byWeekday([wd]));
+    for (const wd of [0, 2, 3, 4, 5, 6]) expect(meanOf(1), `Monday vs day ${wd}`).toBeLessThan(meanOf(wd));
+    for (const wd of [0, 1, 2, 3, 4, 5]) expect(meanOf(6), `Saturday vs day ${wd}`).toBeGreaterThan(meanOf(wd));
+  });
 });

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCollection } from '../src/shop/collection';
 import { createIdempotencyStore, isIdempotencyKey, type IdempotencyRecord } from '../src/shop/idempotency';
+import { createLogger } from '../src/logging/logger';
+
+const log = createLogger({ service: 'test', sink: () => {}, echo: 'none' });
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -31,7 +34,7 @@ describe('idempotency keys', () => {
     expect(store.begin('pay', KEY, '{"a":1}')).toEqual({ kind: 'run' });
     expect(store.begin('pay', KEY, '{"a":1}')).toMatchObject({ kind: 'conflict', status: 409 });
     expect(store.begin('pay', KEY, '{"a":2}')).toMatchObject({ kind: 'conflict', status: 422 });
-    await store.finish('pay', KEY, '{"a":1}', 200, { ok: true });
+    await store.finish('pay', KEY, { body: '{"a":1}', status: 200, response: { ok: true } }, log);
     expect(store.begin('pay', KEY, '{"a":1}')).toEqual({ kind: 'replay', status: 200, body: { ok: true } });
     expect(store.begin('pay', KEY, '{"a":2}')).toMatchObject({ kind: 'conflict', status: 422 });
     // Another operation may use the same key.
@@ -41,10 +44,10 @@ describe('idempotency keys', () => {
   it('remembers answers across a restart and forgets them after 24 hours', async () => {
     const file = fresh();
     let t = 1_000_000;
-    const first = createIdempotencyStore(openCollection<IdempotencyRecord>(file), () => t);
+    const first = createIdempotencyStore(openCollection<IdempotencyRecord>(file), { now: () => t });
     first.begin('orders', KEY, 'body');
-    await first.finish('orders', KEY, 'body', 201, { order: 'FT-1' });
-    const reopened = createIdempotencyStore(openCollection<IdempotencyRecord>(file), () => t);
+    await first.finish('orders', KEY, { body: 'body', status: 201, response: { order: 'FT-1' } }, log);
+    const reopened = createIdempotencyStore(openCollection<IdempotencyRecord>(file), { now: () => t });
     expect(reopened.begin('orders', KEY, 'body')).toEqual({ kind: 'replay', status: 201, body: { order: 'FT-1' } });
     t += 24 * 60 * 60 * 1000;
     expect(reopened.begin('orders', KEY, 'body')).toEqual({ kind: 'run' });

@@ -4,6 +4,7 @@ import { createSimulatedGateway, type ChargeRequest } from '../src/payments/gate
 import { createPayments, PaymentUnavailable } from '../src/payments/payments';
 import { createFaultSwitch } from '../src/shop/faults';
 import { createLogger } from '../src/logging/logger';
+import { createRandom } from '../src/traffic/random';
 import type { BackendLog } from '@lifeline/protocol';
 
 function setup() {
@@ -84,5 +85,33 @@ describe('payments with failover', () => {
     const { payments, log } = setup();
     const r = await payments.pay({ amount_cents: 1, currency: 'EUR', card_last4: '0002', idempotency_key: 'd' }, log);
     expect(r.charge.status).toBe('declined');
+  });
+
+  it('primary failing 50%: over many payments some fail over and some do not, and none is lost', async () => {
+    const faults = createFaultSwitch();
+    const records: BackendLog[] = [];
+    const log = createLogger({ service: 'test', sink: (r) => records.push(r), echo: 'none' });
+    const payments = createPayments({
+      primary: createSimulatedGateway({ name: 'primary', latency: [0, 1], fault: () => faults.get().primary, random: createRandom(2026).next }),
+      fallback: createSimulatedGateway({ name: 'fallback', latency: [0, 1], fault: () => faults.get().fallback }),
+      // A breaker that never opens here, so every payment meets the primary's own failure rate.
+      breaker: createBreaker({ failures: 1_000 }),
+      timeoutMs: { primary: 100, fallback: 100 },
+    });
+    faults.set({ primary: { mode: 'failing', percent: 50 } });
+    const N = 200;
+    const results = [];
+    for (let i = 0; i < N; i++) results.push(await payments.pay({ amount_cents: 2400, currency: 'EUR', card_last4: '4242', idempotency_key: `p${i}` }, log.with({ request_id: `req-fail-${i}` })));
+
+    const failovers = results.filter((r) => r.failover).length;
+    expect(results.every((r) => r.charge.status === 'approved')).toBe(true);
+    expect(failovers).toBeGreaterThan(N * 0.35);
+    expect(failovers).toBeLessThan(N * 0.65);
+    // Each failover follows a 502 from the primary, which is not retried (conservative) but failed over at once.
+    const upstream = records.filter((r) => r.message === 'gateway primary failed: primary: 502 upstream error');
+    expect(upstream).toHaveLength(failovers);
+    expect(records.filter((r) => r.message === 'failover to fallback')).toHaveLength(failovers);
+    expect(records.filter((r) => r.message === 'retrying primary')).toHaveLength(0);
+    for (const r of upstream) expect(records.some((x) => x.request_id === r.request_id && x.message === 'gateway fallback answered approved')).toBe(true);
   });
 });

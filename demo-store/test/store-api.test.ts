@@ -11,6 +11,7 @@ import { createSimulatedGateway } from '../src/payments/gateway';
 import { createBreaker } from '../src/payments/breaker';
 import { createPayments } from '../src/payments/payments';
 import { createLogger } from '../src/logging/logger';
+import { RETRY } from '../src/retry/policies';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -222,5 +223,106 @@ describe('store API', () => {
     expect(checkout.text).toContain('data-lifeline-feature="checkout"');
     expect(checkout.text).toContain('data-lifeline-fallback="checkout"');
     expect((await s.call('GET', '/error?ref=%3Cscript%3E')).text).toContain('&#60;script&#62;');
+  });
+
+  it('shows the order on its confirmation page, waiting for payment and then confirmed', async () => {
+    const s = fresh();
+    await s.call('POST', '/api/cart/items', { product_id: 'tee-rose', qty: 2 });
+    await s.call('POST', '/api/cart/items', { product_id: 'tee-mint', qty: 1 });
+    const created = await s.call('POST', '/api/orders', { ...order, name: 'Ann <b>Lee</b>' }, { 'Idempotency-Key': randomUUID() });
+    const id = created.json.order.id as string;
+
+    const pending = await s.call('GET', `/order/${id}`);
+    expect(pending.status).toBe(200);
+    expect(pending.text).toContain(`<title>Order ${id} · Fancy T-Shirts</title>`);
+    expect(pending.text).toContain(`<strong id="order-id">${id}</strong>`);
+    expect(pending.text).toContain('Your order is waiting for payment.');
+    expect(pending.text).toContain('2 × Soft Tee — Rose <span>€52.00</span>');
+    expect(pending.text).toContain('1 × Pocket Tee — Mint <span>€22.00</span>');
+    expect(pending.text).toContain('Ann &#60;b&#62;Lee&#60;/b&#62;, €74.00.');
+    expect(pending.text).toContain('A confirmation goes to ann@example.com.');
+    expect(pending.text).not.toContain('<b>Lee</b>');
+
+    expect((await s.call('POST', '/api/pay', { order_id: id, ...card }, { 'Idempotency-Key': randomUUID() })).status).toBe(200);
+    const paid = await s.call('GET', `/order/${id}`);
+    expect(paid.text).toContain('Thank you! Your order is confirmed.');
+    expect(paid.text).not.toContain('waiting for payment');
+
+    const missing = await s.call('GET', '/order/FT-000000');
+    expect(missing.status).toBe(404);
+    expect(missing.text).toContain('No such order');
+  });
+});
+
+describe('database writes', () => {
+  const writes = (logs: BackendLog[], requestId: string) => logs.filter((l) => l.request_id === requestId && l.message.startsWith('database write '));
+
+  it('logs each write with its collection, operation, duration and outcome under the request ID', async () => {
+    const s = fresh();
+    await s.call('POST', '/api/cart/items', { product_id: 'tee-rose', qty: 1 }, { 'X-Request-Id': 'req-cart-000001' });
+    const [cart] = writes(s.logs, 'req-cart-000001');
+    expect(cart).toMatchObject({ level: 'info', message: 'database write carts.put ok', attributes: { collection: 'carts', operation: 'put', outcome: 'ok', attempt: 1, duration_ms: expect.any(Number) } });
+
+    const created = await s.call('POST', '/api/orders', order, { 'Idempotency-Key': randomUUID(), 'X-Request-Id': 'req-order-00001' });
+    const mine = s.logs.filter((l) => l.request_id === 'req-order-00001').map((l) => l.message);
+    // In order: the request, the order written, the answer remembered under its key, the response.
+    const expected = ['request POST /api/orders', 'database write orders.put ok', 'order created', 'database write idempotency.put ok', 'response 201 POST /api/orders'];
+    const at = expected.map((m) => mine.indexOf(m));
+    expect(at.every((i) => i >= 0), mine.join(' | ')).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    // The order's write is on the order's timeline too.
+    expect(s.logs.find((l) => l.message === 'database write orders.put ok')?.order_id).toBe(created.json.order.id);
+  });
+
+  it('database slow: the request takes at least the delay, and its write log shows it', async () => {
+    const DELAY = 250;
+    const s = fresh();
+    await s.call('POST', '/api/cart/items', { product_id: 'tee-rose', qty: 1 }, { 'X-Request-Id': 'req-fast-000001' });
+    const fast = writes(s.logs, 'req-fast-000001')[0]!;
+    expect(fast.attributes!.duration_ms as number).toBeLessThan(DELAY);
+
+    s.faults.set({ db: { mode: 'slow', delay_ms: DELAY } });
+    const started = performance.now();
+    const r = await s.call('POST', '/api/cart/items', { product_id: 'tee-mint', qty: 1 }, { 'X-Request-Id': 'req-slow-000001' });
+    const elapsed = performance.now() - started;
+    expect(r.status).toBe(200);
+    // Timers may fire up to a millisecond early by the monotonic clock.
+    expect(elapsed).toBeGreaterThanOrEqual(DELAY - 1);
+    const [slow, ...more] = writes(s.logs, 'req-slow-000001');
+    expect(more).toEqual([]);
+    expect(slow).toMatchObject({ message: 'database write carts.put ok', attributes: { outcome: 'ok', attempt: 1 } });
+    expect(slow!.attributes!.duration_ms as number).toBeGreaterThanOrEqual(DELAY - 1);
+    const response = s.logs.find((l) => l.request_id === 'req-slow-000001' && l.message.startsWith('response '))!;
+    expect(response.attributes!.duration_ms as number).toBeGreaterThanOrEqual(DELAY - 1);
+
+    // Every write of a request is slowed: an order writes the order and its idempotency record.
+    const t0 = performance.now();
+    const o = await s.call('POST', '/api/orders', order, { 'Idempotency-Key': randomUUID(), 'X-Request-Id': 'req-slow-000002' });
+    expect(o.status).toBe(201);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(2 * DELAY - 2);
+    expect(writes(s.logs, 'req-slow-000002').map((l) => l.message)).toEqual(['database write orders.put ok', 'database write idempotency.put ok']);
+  });
+
+  it('database down: each attempt is logged as failed, retried as far as its policy allows, then 503', async () => {
+    const s = fresh();
+    await s.call('POST', '/api/cart/items', { product_id: 'tee-rose', qty: 1 });
+    s.faults.set({ db: { mode: 'down' } });
+    const key = randomUUID();
+    const r = await s.call('POST', '/api/orders', order, { 'Idempotency-Key': key, 'X-Request-Id': 'req-down-000001' });
+    expect(r.status).toBe(503);
+    const mine = s.logs.filter((l) => l.request_id === 'req-down-000001');
+    const failed = mine.filter((l) => l.message === 'database write orders.put failed: database unavailable');
+    expect(failed).toHaveLength(RETRY['db.orders.create'].attempts);
+    expect(failed.map((l) => l.attributes)).toEqual(failed.map((_, i) => expect.objectContaining({ collection: 'orders', operation: 'put', outcome: 'failed', attempt: i + 1 })));
+    expect(failed.every((l) => l.level === 'error')).toBe(true);
+    expect(mine.filter((l) => l.message === 'retrying database write orders.put')).toHaveLength(RETRY['db.orders.create'].attempts - 1);
+    expect(mine.some((l) => l.message === 'order created')).toBe(false);
+
+    // Back up: the same key places the order, once.
+    s.faults.reset();
+    const again = await s.call('POST', '/api/orders', order, { 'Idempotency-Key': key });
+    expect(again.status).toBe(201);
+    const replay = await s.call('POST', '/api/orders', order, { 'Idempotency-Key': key });
+    expect(replay.json.order.id).toBe(again.json.order.id);
   });
 });

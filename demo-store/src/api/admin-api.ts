@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Hono } from 'hono';
+import { z } from 'zod';
 import type { FaultSwitch } from '../shop/faults';
 import type { Shop } from '../shop/shop';
 import type { RequestVars } from '../logging/request-log';
@@ -43,7 +44,10 @@ export function createAdminApi(faults: FaultSwitch, adminToken: string, shop: Sh
       c.get('log').warn('faults changed', { faults: JSON.stringify(now) });
       return c.json(now);
     } catch (err) {
-      return apiError(c, 400, 'invalid_faults', err instanceof Error ? err.message : String(err));
+      const reason = err instanceof z.ZodError
+        ? err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+        : err instanceof Error ? err.message : String(err);
+      return apiError(c, 400, 'invalid_faults', reason);
     }
   });
   admin.delete('/faults', (c) => {

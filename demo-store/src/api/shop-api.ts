@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { z } from 'zod';
 import { PRODUCTS, productById } from '../shop/catalog';
-import { DatabaseUnavailable, ShopError, type Shop } from '../shop/shop';
+import { ShopError, type Shop } from '../shop/shop';
+import { DatabaseUnavailable } from '../shop/database-unavailable';
 import { isIdempotencyKey, type IdempotencyStore } from '../shop/idempotency';
 import type { FaultSwitch } from '../shop/faults';
 import { PaymentUnavailable, type Payments } from '../payments/payments';
@@ -52,32 +53,32 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
   api.get('/cart', (c) => c.json(cartView(shop.cart(getCookie(c, CART)))));
   api.post('/cart/items', async (c) => {
     const { data } = parse(await c.req.text(), AddItem);
-    const cart = await shop.addToCart(getCookie(c, CART), data.product_id, data.qty);
+    const cart = await shop.addToCart(getCookie(c, CART), data.product_id, data.qty, c.get('log'));
     setCookie(c, CART, cart.id, cookieOpts);
     c.get('log').info('cart updated', { product_id: data.product_id, qty: data.qty, cart_lines: cart.items.length });
     return c.json(cartView(cart));
   });
   api.delete('/cart/items/:product', async (c) => {
-    const cart = await shop.removeFromCart(getCookie(c, CART), c.req.param('product'));
+    const cart = await shop.removeFromCart(getCookie(c, CART), c.req.param('product'), c.get('log'));
     return c.json(cartView(cart));
   });
 
   api.post('/register', async (c) => {
     const { data } = parse(await c.req.text(), Register);
-    const { user, session } = await shop.register(data.email, data.name, data.password);
+    const { user, session } = await shop.register(data.email, data.name, data.password, c.get('log'));
     setCookie(c, SESSION, session.id, cookieOpts);
     c.get('log').with({ user_id: user.id }).info('user registered');
     return c.json({ user: { id: user.id, email: user.email, name: user.name } }, 201);
   });
   api.post('/login', async (c) => {
     const { data } = parse(await c.req.text(), Login);
-    const { user, session } = await shop.login(data.email, data.password);
+    const { user, session } = await shop.login(data.email, data.password, c.get('log'));
     setCookie(c, SESSION, session.id, cookieOpts);
     c.get('log').with({ user_id: user.id }).info('user logged in');
     return c.json({ user: { id: user.id, email: user.email, name: user.name } });
   });
   api.post('/logout', async (c) => {
-    await shop.logout(getCookie(c, SESSION));
+    await shop.logout(getCookie(c, SESSION), c.get('log'));
     deleteCookie(c, SESSION, { path: '/' });
     return c.json({ ok: true });
   });
@@ -99,7 +100,7 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
       }
       const { data } = parse(raw, NewOrder);
       const user = shop.userBySession(getCookie(c, SESSION));
-      const order = await shop.createOrder(getCookie(c, CART), { ...data, ...(user ? { user } : {}) });
+      const order = await shop.createOrder(getCookie(c, CART), { ...data, ...(user ? { user } : {}) }, c.get('log'));
       c.get('log').with({ order_id: order.id, ...(user ? { user_id: user.id } : {}) }).info('order created', { total_cents: order.total_cents, lines: order.items.length });
       return { status: 201, body: { order } };
     }),
@@ -122,7 +123,7 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
           log.warn('payment declined', { gateway: charge.gateway });
           return { status: 402, body: { error: 'declined', reason: 'the card was declined', order } };
         }
-        const paid = await shop.markPaid(order, { id: charge.id, gateway: charge.gateway }, getCookie(c, CART));
+        const paid = await shop.markPaid(order, { id: charge.id, gateway: charge.gateway }, getCookie(c, CART), log);
         log.info('order paid', { gateway: charge.gateway, failover, charge_id: charge.id });
         return { status: 200, body: { order: paid, failover } };
       } catch (err) {
@@ -172,7 +173,7 @@ function idempotentRunner(store: IdempotencyStore) {
       throw err;
     }
     if (result.status >= 500) store.release(scope, key);
-    else await store.finish(scope, key, raw, result.status, result.body);
+    else await store.finish(scope, key, { body: raw, status: result.status, response: result.body }, c.get('log'));
     return c.json({ ...result.body, request_id: c.get('requestId') }, result.status);
   };
 }

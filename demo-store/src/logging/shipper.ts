@@ -1,4 +1,6 @@
 import type { BackendLog } from '@lifeline/protocol';
+import { RETRY } from '../retry/policies';
+import { backoffDelay } from '../retry/retry';
 
 export interface ShipperOptions {
   /** The collector's base URL; its `POST /v1/logs` takes the records. */
@@ -25,7 +27,8 @@ export interface Shipper {
 /**
  * Ships backend logs to the collector in batches, at least once: a batch leaves the buffer
  * only after the collector acknowledged it, and every record keeps its `event_id`, so a
- * batch re-sent after a lost answer is stored once.
+ * batch re-sent after a lost answer is stored once. Failed sends back off under the
+ * `logs.ship` policy of `RETRY`.
  */
 export function createShipper(o: ShipperOptions): Shipper {
   const maxBuffer = o.maxBuffer ?? 20_000;
@@ -36,6 +39,7 @@ export function createShipper(o: ShipperOptions): Shipper {
   let inflight: Promise<void> | null = null;
   let failures = 0;
   let nextTry = 0;
+  const policy = RETRY['logs.ship'];
 
   const sendOnce = async (): Promise<void> => {
     if (buffer.length === 0 || Date.now() < nextTry) return;
@@ -48,18 +52,19 @@ export function createShipper(o: ShipperOptions): Shipper {
         signal: AbortSignal.timeout(5000),
       });
       await res.body?.cancel();
-      if (res.ok || (res.status >= 400 && res.status < 500 && res.status !== 429)) {
-        // A 4xx other than 429 will never succeed; dropping it keeps the rest flowing.
-        if (!res.ok) dropped += batch.length;
-        else sent += batch.length;
-        buffer = buffer.slice(batch.length);
-        failures = 0;
+      if (!res.ok) throw Object.assign(new Error(`collector answered ${res.status}`), { status: res.status });
+      sent += batch.length;
+      buffer = buffer.slice(batch.length);
+      failures = 0;
+    } catch (err) {
+      if (policy.retryable(err)) {
+        nextTry = Date.now() + backoffDelay(failures++, policy);
         return;
       }
-      throw new Error(`collector answered ${res.status}`);
-    } catch {
-      failures++;
-      nextTry = Date.now() + Math.min(30_000, 250 * 2 ** failures) * (0.5 + Math.random() / 2);
+      // An answer that will never succeed (a 4xx other than 429); dropping it keeps the rest flowing.
+      dropped += batch.length;
+      buffer = buffer.slice(batch.length);
+      failures = 0;
     }
   };
 

@@ -1,7 +1,8 @@
 import type { Logger } from '../logging/logger';
+import { RETRY } from '../retry/policies';
+import { withRetry, type RetryPolicy } from '../retry/retry';
 import type { Breaker } from './breaker';
 import { GatewayError, type Charge, type ChargeRequest, type Gateway } from './gateway';
-import { withRetry, type RetryPolicy } from './retry';
 
 /** Both gateways failed: the shopper was not charged and may try again later. */
 export class PaymentUnavailable extends Error {
@@ -20,25 +21,6 @@ export interface PaymentsOptions {
   timeoutMs?: { primary: number; fallback: number };
 }
 
-/**
- * Retry policies are per operation and conservative for payments: a refused connection is
- * safe to retry once (nothing was sent), anything else goes to the other gateway instead
- * of hammering this one. The idempotency key travels with every attempt, so even a retry
- * after an unknown outcome cannot charge twice.
- */
-const PRIMARY: RetryPolicy = {
-  attempts: 2,
-  baseMs: 100,
-  maxMs: 400,
-  retryable: (e) => e instanceof GatewayError && e.kind === 'unavailable',
-};
-const FALLBACK: RetryPolicy = {
-  attempts: 3,
-  baseMs: 200,
-  maxMs: 1000,
-  retryable: (e) => e instanceof GatewayError && e.kind !== 'timeout',
-};
-
 export interface PaymentResult {
   charge: Charge;
   /** True when the fallback gateway took the payment. */
@@ -49,6 +31,12 @@ export interface Payments {
   pay(req: ChargeRequest, log: Logger): Promise<PaymentResult>;
 }
 
+/**
+ * Charges the primary gateway behind its breaker and fails over to the fallback. Each
+ * gateway is retried under its own policy, `payment.primary` and `payment.fallback` in
+ * `RETRY` (the most conservative of the store); the idempotency key travels with every
+ * attempt, so even a retry after an unknown outcome cannot charge twice.
+ */
 export function createPayments(o: PaymentsOptions): Payments {
   const timeouts = o.timeoutMs ?? { primary: 2500, fallback: 4000 };
 
@@ -68,7 +56,7 @@ export function createPayments(o: PaymentsOptions): Payments {
         }
       },
       policy,
-      (_err, attempt, delay) => log.warn(`retrying ${gw.name}`, { gateway: gw.name, attempt: attempt + 2, delay_ms: Math.round(delay) }),
+      { onRetry: (_err, attempt, delay) => log.warn(`retrying ${gw.name}`, { gateway: gw.name, attempt: attempt + 2, delay_ms: Math.round(delay) }) },
     );
 
   return {
@@ -76,7 +64,7 @@ export function createPayments(o: PaymentsOptions): Payments {
       const causes: string[] = [];
       if (o.breaker.allow()) {
         try {
-          const charge = await call(o.primary, req, timeouts.primary, PRIMARY, log);
+          const charge = await call(o.primary, req, timeouts.primary, RETRY['payment.primary'], log);
           o.breaker.success();
           return { charge, failover: false };
         } catch (err) {
@@ -89,7 +77,7 @@ export function createPayments(o: PaymentsOptions): Payments {
       }
       log.warn(`failover to ${o.fallback.name}`, { from: o.primary.name, to: o.fallback.name });
       try {
-        return { charge: await call(o.fallback, req, timeouts.fallback, FALLBACK, log), failover: true };
+        return { charge: await call(o.fallback, req, timeouts.fallback, RETRY['payment.fallback'], log), failover: true };
       } catch (err) {
         causes.push((err as Error).message);
         log.error('both payment gateways failed', { causes: causes.join('; ') });

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import type { Logger } from '../logging/logger';
 import type { Collection } from './collection';
+import type { DbWriter } from './db-write';
 
 /** A completed request remembered under its idempotency key. */
 export interface IdempotencyRecord {
@@ -19,8 +21,8 @@ export type IdempotencyOutcome =
 export interface IdempotencyStore {
   /** Decides what to do with a request carrying `key`; `run` reserves the key until `finish`/`release`. */
   begin(scope: string, key: string, body: string): IdempotencyOutcome;
-  /** Remembers the answer for 24 h. */
-  finish(scope: string, key: string, body: string, status: number, response: unknown): Promise<void>;
+  /** Remembers the answer to the request `body` for 24 h; the writes are logged on `log`. */
+  finish(scope: string, key: string, answer: { body: string; status: number; response: unknown }, log: Logger): Promise<void>;
   /** Frees the key without remembering (the answer was a retryable 5xx). */
   release(scope: string, key: string): void;
 }
@@ -30,6 +32,15 @@ export const isIdempotencyKey = (k: string | undefined): k is string => !!k && U
 
 const DAY = 24 * 60 * 60 * 1000;
 
+export interface IdempotencyStoreOptions {
+  /** @default Date.now */
+  now?: () => number;
+  /** Runs each write (faults, retry policy, log line). @default writes directly */
+  write?: DbWriter;
+}
+
+const direct: DbWriter = (_log, _write, fn) => fn();
+
 /**
  * Idempotency keys as payment APIs use them: the same key and body get the first answer
  * again; the same key with another body is refused with 422; a key whose first request is
@@ -37,7 +48,9 @@ const DAY = 24 * 60 * 60 * 1000;
  * restart does not forget them. Retryable failures (5xx) are not remembered, so the shopper
  * can retry with the same key once the cause is gone.
  */
-export function createIdempotencyStore(records: Collection<IdempotencyRecord>, now: () => number = Date.now): IdempotencyStore {
+export function createIdempotencyStore(records: Collection<IdempotencyRecord>, o: IdempotencyStoreOptions = {}): IdempotencyStore {
+  const now = o.now ?? Date.now;
+  const write = o.write ?? direct;
   const running = new Map<string, string>();
   const id = (scope: string, key: string) => `${scope}:${key.toLowerCase()}`;
   const hash = (scope: string, body: string) => createHash('sha256').update(scope).update('\0').update(body).digest('hex');
@@ -62,11 +75,14 @@ export function createIdempotencyStore(records: Collection<IdempotencyRecord>, n
       running.set(k, fingerprint);
       return { kind: 'run' };
     },
-    async finish(scope, key, body, status, response) {
+    async finish(scope, key, { body, status, response }, log) {
       const k = id(scope, key);
       try {
-        await records.put({ id: k, fingerprint: hash(scope, body), status, body: response, expires_at: now() + DAY });
-        for (const r of records.all()) if (r.expires_at <= now()) await records.delete(r.id);
+        const record = { id: k, fingerprint: hash(scope, body), status, body: response, expires_at: now() + DAY };
+        await write(log, { collection: 'idempotency', operation: 'put', policy: 'db.idempotency' }, () => records.put(record));
+        for (const r of records.all()) {
+          if (r.expires_at <= now()) await write(log, { collection: 'idempotency', operation: 'delete', policy: 'db.idempotency' }, () => records.delete(r.id));
+        }
       } finally {
         running.delete(k);
       }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type CollectorBatch } from '@lifeline/protocol';
+import { RETRY } from '../retry/policies';
+import { withRetry } from '../retry/retry';
 import { generateHistory, type HistoryOptions } from './history';
 
 export interface SeedOptions extends HistoryOptions {
@@ -14,24 +16,23 @@ export interface SeedOptions extends HistoryOptions {
 /**
  * Writes generated history into the collector through its batch API, the same door the
  * edge uses, so the rows are validated and de-duplicated like live ones. A batch the
- * collector refuses for a moment (503) is retried with the same IDs.
+ * collector refuses for a moment (503) is retried with the same IDs, under the
+ * `history.seed` policy of `RETRY`.
  */
 export async function seedHistory(o: SeedOptions): Promise<number> {
   let total = 0;
   for (const events of generateHistory(o, 10_000)) {
     const batch: CollectorBatch = { v: PROTOCOL_VERSION, batch_id: randomUUID(), events };
     const body = JSON.stringify(batch);
-    for (let attempt = 0; ; attempt++) {
+    await withRetry(async () => {
       const res = await fetch(`${o.collectorUrl}/v1/batch`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${o.collectorSecret}` },
         body,
       });
       const text = await res.text();
-      if (res.ok) break;
-      if (res.status < 500 || attempt >= 5) throw new Error(`collector refused history: ${res.status} ${text.slice(0, 500)}`);
-      await new Promise((r) => setTimeout(r, 500 * 2 ** attempt));
-    }
+      if (!res.ok) throw Object.assign(new Error(`collector refused history: ${res.status} ${text.slice(0, 500)}`), { status: res.status });
+    }, RETRY['history.seed']);
     total += events.length;
     o.progress?.(total);
   }
