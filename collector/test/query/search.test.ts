@@ -44,6 +44,10 @@ describe('search', () => {
     expect(names(await search({ q: 'sim', kinds: 'log' }))).toEqual(['refused']);
   });
 
+  it('takes a code point written \\x{…}, not counting it as a repetition', async () => {
+    await expect(search({ re: '\\x{2000}|gateway' })).resolves.toBeDefined();
+  });
+
   it('honours limit and says when more matched', async () => {
     const r = await search({ q: 'a', limit: '2' });
     expect(r.events).toHaveLength(2);
@@ -55,6 +59,7 @@ describe('search', () => {
     ['a lookahead', 'pay(?=ment)', /lookahead/],
     ['nested counted repetition', '((a{100}){100}){100}', /past 1000/],
     ['a syntax error', 'gateway (stripe', /not a valid RE2 expression/],
+    ['a code point past Unicode', '\\x{110000}', /not a valid RE2 expression/],
   ])('refuses %s before scanning', async (_why, re, message) => {
     const error = await search({ re }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryParamError);

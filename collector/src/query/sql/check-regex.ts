@@ -28,7 +28,8 @@ export async function checkRegex(storage: Storage, pattern: string): Promise<voi
   if (pattern.length > QUERY_LIMITS.maxPattern) throw new QueryParamError('re', `at most ${QUERY_LIMITS.maxPattern} characters`);
   for (const [re, why] of UNSUPPORTED) if (re.test(pattern)) throw new QueryParamError('re', why);
   let product = 1;
-  for (const m of pattern.matchAll(/\{(\d+)(?:,(\d*))?\}/g)) {
+  // `\x{…}` is a code point and `\p{…}` a class, not a repetition.
+  for (const m of pattern.matchAll(/(?<!\\[xpP])\{(\d+)(?:,(\d*))?\}/g)) {
     product *= Math.max(Number(m[1]), Number(m[2] || m[1]) || 1);
     if (product > 1000) throw new QueryParamError('re', 'counted repetitions multiply past 1000');
   }
