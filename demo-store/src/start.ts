@@ -49,6 +49,7 @@ Lifeline is running (data in ${dataDir})
   store      ${stack.urls.store}
   edge       ${stack.urls.edge}      public key: ${stack.tokens.publicKey}
   collector  ${stack.urls.collector}      read token: ${stack.tokens.readToken}
+  dashboard  ${stack.urls.collector}/dashboard/   (sign in with the read token)
 
   ops token (flags): ${stack.tokens.opsToken}      store admin token (faults): ${stack.tokens.adminToken}
 
