@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 
-// The ceiling for the status benchmark: the same framework in the same workerd behind the
-// same `wrangler dev`, answering fixed JSON of the same size with no key check, no Durable
-// Object and no ETag.
+// The ceiling for the status benchmark: the same framework on the same workerd build, run
+// by a `wrangler dev` of its own started the same way as the edge's (a second process
+// beside it), answering fixed JSON of the same size with no key check, no Durable Object
+// and no ETag.
 const body = {
   v: 1,
   project: 'demo',

@@ -11,6 +11,7 @@ import { followStatus } from './followStatus.js';
 import { isHeld } from './held.js';
 import { isNewer } from './isNewer.js';
 import { markFeature } from './markFeature.js';
+import { positive } from './positive.js';
 import { readOption } from '../lib/readOption.js';
 import { resolveFeature } from './resolveFeature.js';
 import type { DegradeOptions, FeatureState, FeatureStatus } from './types.js';
@@ -18,6 +19,12 @@ import type { DegradeOptions, FeatureState, FeatureStatus } from './types.js';
 /** Fails to compile if the public FeatureState and the protocol's drift apart. */
 type Assert<T extends true> = T;
 type StatesMatch = Assert<[WireState] extends [FeatureState] ? ([FeatureState] extends [WireState] ? true : false) : false>;
+
+/** A feature's fetch in flight: when it started (`performance.now()`), and its timeout, 0 once that fired. */
+interface Pending {
+  t: number;
+  timer?: ReturnType<typeof setTimeout> | 0;
+}
 
 /** The protocol's feature names. Anything else would be refused by the edge, and names go into selectors. */
 const NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -51,11 +58,12 @@ export function degradation(options: DegradeOptions = {}): Degradation {
       const features = readOption<Record<string, unknown>>(options.features);
       const breakerOptions = readOption(options.breaker);
       const notice = createNotice(readOption(options.texts));
-      /** Each feature's breaker, and the absolute URL prefixes of its routes. */
-      const breakers = new Map<string, [Breaker, string[]]>();
+      const timeoutMs = positive(breakerOptions?.timeoutMs, 1e4);
+      /** Each feature's breaker, the absolute URL prefixes of its routes, and its fetches in flight. */
+      const breakers = new Map<string, [Breaker, string[], Pending[]]>();
       for (const name in features) {
         const routes = ([] as string[]).concat(features[name] as string);
-        if (NAME.test(name)) breakers.set(name, [createBreaker(breakerOptions), routes.flatMap((r) => safely(() => [new URL(r, location.href).href], []))]);
+        if (NAME.test(name)) breakers.set(name, [createBreaker(breakerOptions), routes.flatMap((r) => safely(() => [new URL(r, location.href).href], [])), []]);
       }
       let status = parseJson<StatusResponse>(storageGet(stored));
       if (!status?.flags) status = undefined;
@@ -108,8 +116,8 @@ export function degradation(options: DegradeOptions = {}): Degradation {
         }
       };
 
-      /** The breakers of the features whose routes `url` (absolute, as hooks get it) falls under. */
-      const hits = (url: string) => [...breakers.values()].filter(([, prefixes]) => prefixes.some((p) => url.startsWith(p))).map(([b]) => b);
+      /** The entries (breaker, prefixes, calls) of the features whose routes `url` (absolute, as hooks get it) falls under. */
+      const hits = (url: string) => [...breakers.values()].filter(([, prefixes]) => prefixes.some((p) => url.startsWith(p)));
 
       update();
       if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', render);
@@ -128,9 +136,37 @@ export function degradation(options: DegradeOptions = {}): Degradation {
       );
       // The network capture catches what a hook throws.
       client.onRequest({
-        before: (req) => (hits(req.url).some((b) => !b.allow()) ? new Response(null, { status: 503, headers: { 'X-Lifeline-Breaker': 'open' } }) : undefined),
-        // `failed` is false for an aborted call: that says nothing about the backend.
-        after: (outcome) => void (hits(outcome.url).filter((b) => b.record(outcome.failed)).length && update(outcome.request_id)),
+        before(req) {
+          const hit = hits(req.url);
+          if (hit.some(([b]) => !b.allow())) return new Response(null, { status: 503, headers: { 'X-Lifeline-Breaker': 'open' } });
+          // A call still unanswered after `timeoutMs` counts as failed there and then; the
+          // call itself goes on (it is the page's), and its end is not counted again.
+          for (const [b, , calls] of hit) {
+            const call: Pending = { t: performance.now() };
+            call.timer = setTimeout(() => {
+              call.timer = 0;
+              if (b.record(true)) update();
+            }, timeoutMs);
+            calls.push(call);
+          }
+        },
+        after(outcome) {
+          // The hook gets no handle on the call: it is the one of this feature that started
+          // `duration_ms` ago (rounded; calls started within the same 2 ms time out alike).
+          const start = performance.now() - outcome.duration_ms;
+          for (const [b, , calls] of hits(outcome.url)) {
+            const i = calls.findIndex((c) => Math.abs(c.t - start) < 2);
+            const call = calls[i];
+            if (call) {
+              calls.splice(i, 1);
+              clearTimeout(call.timer);
+            }
+            // `failed` is false for an aborted call: that says nothing about the backend. A
+            // call that was never timed (an XMLHttpRequest, another origin) counts as timed
+            // out when it ends late.
+            if (call?.timer !== 0 && b.record(outcome.failed || outcome.duration_ms >= timeoutMs)) update(outcome.request_id);
+          }
+        },
       });
       followStatus({
         url: `${endpoint}/v1/status?key=${encodeURIComponent(key)}`,

@@ -25,6 +25,11 @@ export interface BreakerOptions {
   windowMs?: number;
   /** How long an open breaker answers calls itself before letting one probe through. @default 15000 */
   cooldownMs?: number;
+  /**
+   * How long a call may wait for its response before it counts as failed (once; the call
+   * itself is left to the page and is not aborted). @default 10000
+   */
+  timeoutMs?: number;
 }
 
 /** Texts of the notice; a flag's own message replaces `degraded` and `down`. */

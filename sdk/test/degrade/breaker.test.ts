@@ -19,13 +19,17 @@ beforeEach(() => {
   edge.setFlags({});
   edge.backendStatus = 200;
   edge.backendHits.length = 0;
+  edge.releaseHeld(200);
 });
 
 const DOWN_TEXT = 'Some features are unavailable right now. Please try again later.';
-/** fixtures/store.html configures a 1.5 s cool-down. */
+/** fixtures/store.html configures a 1.5 s cool-down and a 1 s timeout. */
 const COOLDOWN_MS = 1500;
+const TIMEOUT_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const requestId = (i: number) => edge.backendHits[i]!.headers['x-request-id'];
+/** The `degrade` events of changes made at `since` or later: earlier tests' pages may still be sending theirs. */
+const degradeSince = (since: number) => edge.events().filter((e) => e.kind === 'degrade' && (e.ts as number) >= since);
 
 async function openStore() {
   const page = await browser.context.newPage();
@@ -43,18 +47,21 @@ async function breakCheckout(page: Awaited<ReturnType<typeof openStore>>['page']
   await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down');
 }
 
+/** What the store shows once checkout's breaker has opened. */
+const DOWN_BY_BREAKER = {
+  state: 'down',
+  pay: { disabled: true, aria: 'true' },
+  fallbackHidden: false,
+  notice: DOWN_TEXT,
+  feature: { state: 'down', reason: 'breaker' },
+};
+
 describe('circuit breakers on the page’s own calls', () => {
   it('opens after three failures, answers further calls itself, probes once after the cool-down and recovers', async () => {
     const { page, pageErrors } = await openStore();
     await breakCheckout(page);
     expect(edge.backendHits).toHaveLength(3);
-    expect(await readStore(page)).toMatchObject({
-      state: 'down',
-      pay: { disabled: true, aria: 'true' },
-      fallbackHidden: false,
-      notice: DOWN_TEXT,
-      feature: { state: 'down', reason: 'breaker' },
-    });
+    expect(await readStore(page)).toMatchObject(DOWN_BY_BREAKER);
     await page.screenshot({ path: artifact('breaker-open.png'), fullPage: true });
 
     // Open: both of checkout's routes fail fast, and the backend sees nothing.
@@ -158,6 +165,101 @@ describe('circuit breakers on the page’s own calls', () => {
     await sleep(100);
     expect((await readStore(page)).feature.state).toBe('ok');
     expect(edge.backendHits).toHaveLength(5);
+    await page.close();
+  });
+});
+
+describe('timeouts of the page’s own calls', () => {
+  /** Starts `order(path)` calls in the page without waiting for them; `window.settled` lists how they ended. */
+  const startOrders = (page: Awaited<ReturnType<typeof openStore>>['page'], paths: string[]) =>
+    page.evaluate((list) => {
+      window.settled = [];
+      window.inFlight = Promise.all(list.map((p) => window.order(p).then((r) => (window.settled.push(r), r))));
+    }, paths);
+
+  it('opens the breaker on calls left hanging, shows the fallback, and leaves the calls to the page', async () => {
+    const started = Date.now();
+    const { page, pageErrors } = await openStore();
+    await startOrders(page, ['/api/orders?hang', '/api/orders?hang', '/api/pay?hang']);
+    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down', null, { timeout: TIMEOUT_MS + 5000 });
+    expect(await readStore(page)).toMatchObject(DOWN_BY_BREAKER);
+    await page.screenshot({ path: artifact('breaker-timeouts.png'), fullPage: true });
+    // Not aborted: the backend still holds all three, and the page is still waiting for them.
+    expect(edge.heldCalls()).toBe(3);
+    expect(await page.evaluate(() => window.settled)).toEqual([]);
+
+    // They end as the backend decides, after the cool-down: the page gets its answers, and
+    // calls that timed out do not close the breaker as a probe's success would.
+    await sleep(COOLDOWN_MS + 100);
+    edge.releaseHeld(200);
+    expect(await page.evaluate(() => window.inFlight)).toEqual([
+      { status: 200, breaker: null },
+      { status: 200, breaker: null },
+      { status: 200, breaker: null },
+    ]);
+    await sleep(100);
+    expect((await readStore(page)).feature).toEqual({ state: 'down', reason: 'breaker' });
+    expect(await page.evaluate(() => window.order())).toEqual({ status: 200, breaker: null });
+    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'ok');
+
+    await page.evaluate(() => window.lifeline.flush());
+    expect(degradeSince(started).map((e) => `${e.state}/${e.reason}`)).toEqual(['down/breaker', 'ok/breaker']);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('counts a call that timed out once, however it ends', async () => {
+    const { page } = await openStore();
+    // Two hanging calls: two failures at their timeout, one short of opening.
+    await startOrders(page, ['/api/orders?hang', '/api/pay?hang']);
+    await sleep(TIMEOUT_MS + 1000);
+    expect((await readStore(page)).feature.state).toBe('ok');
+
+    // They end in 503s: counted already, so not counted again (that would open it).
+    edge.releaseHeld(503);
+    expect(await page.evaluate(() => window.inFlight)).toEqual([
+      { status: 503, breaker: null },
+      { status: 503, breaker: null },
+    ]);
+    await sleep(100);
+    expect((await readStore(page)).feature.state).toBe('ok');
+
+    // But they were counted: one more failure is the third.
+    edge.backendStatus = 503;
+    expect(await page.evaluate(() => window.order())).toEqual({ status: 503, breaker: null });
+    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down');
+    await page.close();
+  });
+
+  it('does not count calls that are slow but answered within the timeout', async () => {
+    const started = Date.now();
+    const { page } = await openStore();
+    // Started together (the hook tells calls apart by their start), answered at different times.
+    await startOrders(page, ['/api/orders?delay=100', '/api/orders?delay=300', '/api/pay?delay=400', '/api/pay?delay=200']);
+    expect((await page.evaluate(() => window.inFlight)).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // Past the time their timeouts would have fired had they not been cleared.
+    await sleep(TIMEOUT_MS + 1000);
+    expect((await readStore(page)).feature).toEqual({ state: 'ok' });
+    await page.evaluate(() => window.lifeline.flush());
+    expect(degradeSince(started)).toEqual([]);
+    await page.close();
+  });
+
+  it('counts an XMLHttpRequest answered after the timeout as timed out when it ends', async () => {
+    const { page } = await openStore();
+    const statuses = await page.evaluate((delay) => {
+      const send = () =>
+        new Promise<number>((resolve) => {
+          const xhr = new XMLHttpRequest();
+          xhr.open('POST', `/api/orders?delay=${delay}`);
+          xhr.onloadend = () => resolve(xhr.status);
+          xhr.send('{}');
+        });
+      return Promise.all([send(), send(), send()]);
+    }, TIMEOUT_MS + 300);
+    expect(statuses).toEqual([200, 200, 200]);
+    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down');
+    expect((await readStore(page)).feature).toEqual({ state: 'down', reason: 'breaker' });
     await page.close();
   });
 });

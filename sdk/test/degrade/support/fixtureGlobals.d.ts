@@ -7,6 +7,9 @@ declare global {
     atFirstFrame?: string | null;
     atDomReady?: { state: string | null; payDisabled: boolean; fallbackHidden: boolean };
     order(path?: string): Promise<{ status?: number; breaker?: string | null; error?: string }>;
+    /** Set by the timeout tests: the calls they started, and those that ended so far. */
+    inFlight: Promise<{ status?: number; breaker?: string | null; error?: string }[]>;
+    settled: { status?: number; breaker?: string | null; error?: string }[];
     /** Set by fixtures/spa.html. */
     shifts: number[];
     showCheckout(): void;

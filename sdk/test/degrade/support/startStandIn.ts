@@ -46,9 +46,21 @@ export interface StandIn {
   setReachable(reachable: boolean): void;
   /** Delay before `/v1/status` answers, to show what the page does before it hears back. */
   statusDelayMs: number;
-  /** What `/api/*` answers, and every call it received. */
+  /**
+   * While set, `/v1/status` answers this status instead of the current one, so a change
+   * can reach an open page only through its stream.
+   */
+  frozenStatus?: StatusResponse;
+  /**
+   * What `/api/*` answers, and every call it received. A call with `?delay=<ms>` is
+   * answered that much later; one with `?hang` is held until `releaseHeld`.
+   */
   backendStatus: number;
   backendHits: BackendHit[];
+  /** The held `/api/*?hang` calls still open: answered by neither side, not aborted by the page. */
+  heldCalls(): number;
+  /** Answers every held call with `status`. */
+  releaseHeld(status: number): void;
   /** Events of every `POST /v1/events`, in arrival order. */
   events(): Record<string, unknown>[];
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
@@ -65,6 +77,7 @@ export interface StandIn {
  */
 export async function startStandIn(): Promise<StandIn> {
   const streams = new Set<ServerResponse>();
+  const held = new Set<ServerResponse>();
   const bodies: { events: Record<string, unknown>[] }[] = [];
   let port = 0;
   let streamUp = true;
@@ -95,6 +108,11 @@ export async function startStandIn(): Promise<StandIn> {
     statusDelayMs: 0,
     backendStatus: 200,
     backendHits: [],
+    heldCalls: () => held.size,
+    releaseHeld(status) {
+      for (const res of held) res.writeHead(status, { 'Content-Type': 'application/json' }).end('{}');
+      held.clear();
+    },
     events: () => bodies.flatMap((b) => b.events),
     async waitFor(probe, timeoutMs = 5000) {
       const until = Date.now() + timeoutMs;
@@ -107,7 +125,7 @@ export async function startStandIn(): Promise<StandIn> {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        for (const res of streams) res.destroy();
+        for (const res of [...streams, ...held]) res.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
@@ -123,13 +141,13 @@ export async function startStandIn(): Promise<StandIn> {
         if (!reachable && path.startsWith('/v1/')) return req.socket.destroy();
         if (path === '/v1/status') {
           if (standIn.statusDelayMs) await new Promise((r) => setTimeout(r, standIn.statusDelayMs));
-          const etag = `"v${standIn.status.version}"`;
+          const etag = `"v${(standIn.frozenStatus ?? standIn.status).version}"`;
           const ifNoneMatch = req.headers['if-none-match'];
           const answered = ifNoneMatch === etag ? 304 : 200;
           standIn.statusHits.push({ at: Date.now(), ifNoneMatch, answered });
           const headers = { ...CORS, ETag: etag, 'Cache-Control': 'no-cache' };
           if (answered === 304) return res.writeHead(304, headers).end();
-          return res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(standIn.status));
+          return res.writeHead(200, { ...headers, 'Content-Type': 'application/json' }).end(JSON.stringify(standIn.frozenStatus ?? standIn.status));
         }
         if (path === '/v1/status/stream') {
           standIn.streamHits++;
@@ -152,6 +170,13 @@ export async function startStandIn(): Promise<StandIn> {
         }
         if (path.startsWith('/api/')) {
           standIn.backendHits.push({ method: req.method ?? '', path, headers: req.headers, at: Date.now() });
+          if (url.searchParams.has('hang')) {
+            held.add(res);
+            res.on('close', () => held.delete(res));
+            return;
+          }
+          const delay = Number(url.searchParams.get('delay'));
+          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
           return res.writeHead(standIn.backendStatus, { 'Content-Type': 'application/json' }).end('{}');
         }
         const [, root, ...rest] = path.split('/');
