@@ -79,13 +79,15 @@ export function createClient({ options, integrations, send, beacon }: ClientSetu
    * Adds the identity fields (known only once there is consent), runs the processors,
    * beforeSend and the scrubber, and queues the event; false if dropped. A processor
    * that throws drops the event: it may be the one that scrubs personal data, and
-   * sending unscrubbed is worse than not sending.
+   * sending unscrubbed is worse than not sending. So does one returning anything but an
+   * event (a Promise, say: processors run synchronously).
    */
   const finish = (fields: BrowserEvent): boolean => {
     let event: BrowserEvent | null | undefined = { ...fields, session_id: session.id(), anon_id: session.anonId(), user_id: session.userId() };
     for (const processor of processors.concat((options.beforeSend as Processor | undefined) ?? [], (e) => fit(scrubEvent(e), e) as BrowserEvent)) {
       event = safely(() => processor(event!));
-      if (!event) {
+      // Not an event (null, or a Promise from an async beforeSend): dropped, never sent as `{}`.
+      if (!event?.kind) {
         log('dropped by a processor', fields);
         return false;
       }

@@ -81,6 +81,17 @@ describe('createClient', () => {
     expect(sent()).toMatchObject([{ name: 'keep', url: 'https://shop.test/pay?token=[Filtered]', props: { contact: '[email]' } }]);
   });
 
+  it('drops what a processor or beforeSend returns when it is not an event (an async beforeSend’s Promise)', async () => {
+    const client = make({
+      beforeSend: ((event: { name?: unknown }) => (event.name === 'async' ? Promise.resolve(event) : event)) as never,
+    });
+    client.addProcessor((e) => (e.kind === 'track' && e.name === 'odd' ? ({ name: 'odd' } as never) : e));
+    for (const name of ['async', 'odd', 'keep']) client.capture({ kind: 'track', name });
+    await client.transport.flush();
+    expect(sent()).toMatchObject([{ kind: 'track', name: 'keep' }]);
+    expect(sent()).toHaveLength(1);
+  });
+
   it('sets up every integration even when one throws', () => {
     const setup = vi.fn();
     const broken: Integration = {
