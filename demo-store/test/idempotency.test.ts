@@ -29,6 +29,28 @@ describe('idempotency keys', () => {
     expect(isIdempotencyKey(key)).toBe(ok);
   });
 
+  it('keeps an answer the database refused in memory, replays it, and saves it with the next answer it can', async () => {
+    const path = fresh();
+    let down = true;
+    const store = createIdempotencyStore(openCollection<IdempotencyRecord>(path), {
+      write: async (_log, _what, fn) => {
+        if (down) throw new Error('database unavailable');
+        return fn();
+      },
+    });
+    expect(store.begin('orders', KEY, '{"a":1}')).toEqual({ kind: 'run' });
+    // The order exists by now: finishing must not fail the request, nor forget its answer.
+    await expect(store.finish('orders', KEY, { body: '{"a":1}', status: 201, response: { order: 'FT-1' } }, log)).resolves.toBeUndefined();
+    expect(store.begin('orders', KEY, '{"a":1}')).toEqual({ kind: 'replay', status: 201, body: { order: 'FT-1' } });
+    expect(openCollection<IdempotencyRecord>(path).all()).toEqual([]);
+
+    down = false;
+    const other = KEY.replace(/^5/, '6');
+    expect(store.begin('orders', other, '{"a":2}')).toEqual({ kind: 'run' });
+    await store.finish('orders', other, { body: '{"a":2}', status: 201, response: { order: 'FT-2' } }, log);
+    expect(openCollection<IdempotencyRecord>(path).all().map((r) => r.body)).toEqual(expect.arrayContaining([{ order: 'FT-1' }, { order: 'FT-2' }]));
+  });
+
   it('replays the first answer, refuses another body (422) and a concurrent repeat (409)', async () => {
     const store = createIdempotencyStore(openCollection<IdempotencyRecord>(fresh()));
     expect(store.begin('pay', KEY, '{"a":1}')).toEqual({ kind: 'run' });

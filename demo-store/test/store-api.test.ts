@@ -128,6 +128,24 @@ describe('store API', () => {
     expect(ok.json.order.status).toBe('paid');
   });
 
+  it('a charge whose order could not be marked paid is recorded on the retry, never charged again', async () => {
+    const s = fresh();
+    const id = await placeOrder(s);
+    s.faults.set({ db: { mode: 'down' } });
+    const failed = await s.call('POST', '/api/pay', { order_id: id, ...card }, { 'Idempotency-Key': randomUUID(), 'X-Request-Id': 'req-charged-0001' });
+    expect(failed.status).toBe(503);
+    const approved = s.logs.find((l) => l.request_id === 'req-charged-0001' && l.message === 'gateway primary answered approved');
+    expect(approved?.attributes?.charge_id).toEqual(expect.any(String));
+
+    // The database is back, the primary is not: a new charge would go to the fallback.
+    s.faults.reset();
+    s.faults.set({ primary: { mode: 'down' } });
+    const retry = await s.call('POST', '/api/pay', { order_id: id, ...card }, { 'Idempotency-Key': randomUUID(), 'X-Request-Id': 'req-charged-0002' });
+    expect(retry.status).toBe(200);
+    expect(retry.json.order).toMatchObject({ status: 'paid', charge: { id: approved!.attributes!.charge_id, gateway: 'primary' } });
+    expect(s.logs.some((l) => l.request_id === 'req-charged-0002' && l.message.startsWith('gateway call'))).toBe(false);
+  });
+
   it('primary down → paid through the fallback', async () => {
     const s = fresh();
     const id = await placeOrder(s);

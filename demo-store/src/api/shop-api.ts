@@ -6,7 +6,7 @@ import { ShopError, type Shop } from '../shop/shop';
 import { DatabaseUnavailable } from '../shop/database-unavailable';
 import { isIdempotencyKey, type IdempotencyStore } from '../shop/idempotency';
 import type { FaultSwitch } from '../shop/faults';
-import { PaymentUnavailable, type Payments } from '../payments/payments';
+import { PaymentUnavailable, type PaymentResult, type Payments } from '../payments/payments';
 import type { RequestVars } from '../logging/request-log';
 import { apiError } from './errors';
 
@@ -37,6 +37,13 @@ const Pay = z.object({
 export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env> {
   const api = new Hono<Env>();
   const idempotent = idempotentRunner(shop.idempotency);
+  /**
+   * Charges approved by a gateway whose order could not be marked paid yet (the database
+   * refused the write). The shopper's retry, with whatever key, records this charge
+   * instead of charging again, possibly at the other gateway. Kept in memory: the
+   * simulated gateways forget their own keys at a restart too.
+   */
+  const unrecorded = new Map<string, PaymentResult>();
 
   api.onError((err, c) => {
     if (err instanceof ShopError) return apiError(c, err.status, 'rejected', err.message);
@@ -115,15 +122,21 @@ export function createShopApi({ shop, payments, faults }: ShopApiDeps): Hono<Env
       if (order.status === 'paid') return { status: 200, body: { order } };
       const digits = data.card_number.replace(/ /g, '');
       try {
-        const { charge, failover } = await payments.pay(
-          { amount_cents: order.total_cents, currency: 'EUR', card_last4: digits.slice(-4), idempotency_key: c.req.header('idempotency-key')! },
-          log,
-        );
+        const earlier = unrecorded.get(order.id);
+        if (earlier) log.info('charge already approved, recording it', { gateway: earlier.charge.gateway, charge_id: earlier.charge.id });
+        const { charge, failover } =
+          earlier ??
+          (await payments.pay(
+            { amount_cents: order.total_cents, currency: 'EUR', card_last4: digits.slice(-4), idempotency_key: c.req.header('idempotency-key')! },
+            log,
+          ));
         if (charge.status === 'declined') {
           log.warn('payment declined', { gateway: charge.gateway });
           return { status: 402, body: { error: 'declined', reason: 'the card was declined', order } };
         }
+        unrecorded.set(order.id, { charge, failover });
         const paid = await shop.markPaid(order, { id: charge.id, gateway: charge.gateway }, getCookie(c, CART), log);
+        unrecorded.delete(order.id);
         log.info('order paid', { gateway: charge.gateway, failover, charge_id: charge.id });
         return { status: 200, body: { order: paid, failover } };
       } catch (err) {

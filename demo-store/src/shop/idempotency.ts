@@ -21,7 +21,11 @@ export type IdempotencyOutcome =
 export interface IdempotencyStore {
   /** Decides what to do with a request carrying `key`; `run` reserves the key until `finish`/`release`. */
   begin(scope: string, key: string, body: string): IdempotencyOutcome;
-  /** Remembers the answer to the request `body` for 24 h; the writes are logged on `log`. */
+  /**
+   * Remembers the answer to the request `body` for 24 h; the writes are logged on `log`.
+   * Never throws: when the database refuses the record, it is kept in memory instead, so a
+   * repeat still gets this answer rather than running again (a second order).
+   */
   finish(scope: string, key: string, answer: { body: string; status: number; response: unknown }, log: Logger): Promise<void>;
   /** Frees the key without remembering (the answer was a retryable 5xx). */
   release(scope: string, key: string): void;
@@ -52,6 +56,8 @@ export function createIdempotencyStore(records: Collection<IdempotencyRecord>, o
   const now = o.now ?? Date.now;
   const write = o.write ?? direct;
   const running = new Map<string, string>();
+  /** Records the database refused, answered from memory until it takes them. */
+  const unsaved = new Map<string, IdempotencyRecord>();
   const id = (scope: string, key: string) => `${scope}:${key.toLowerCase()}`;
   const hash = (scope: string, body: string) => createHash('sha256').update(scope).update('\0').update(body).digest('hex');
 
@@ -59,7 +65,7 @@ export function createIdempotencyStore(records: Collection<IdempotencyRecord>, o
     begin(scope, key, body) {
       const k = id(scope, key);
       const fingerprint = hash(scope, body);
-      const done = records.get(k);
+      const done = records.get(k) ?? unsaved.get(k);
       if (done && done.expires_at > now()) {
         if (done.fingerprint !== fingerprint) {
           return { kind: 'conflict', status: 422, reason: 'this Idempotency-Key was used with a different request' };
@@ -77,14 +83,19 @@ export function createIdempotencyStore(records: Collection<IdempotencyRecord>, o
     },
     async finish(scope, key, { body, status, response }, log) {
       const k = id(scope, key);
+      const record = { id: k, fingerprint: hash(scope, body), status, body: response, expires_at: now() + DAY };
+      unsaved.set(k, record);
+      running.delete(k);
       try {
-        const record = { id: k, fingerprint: hash(scope, body), status, body: response, expires_at: now() + DAY };
-        await write(log, { collection: 'idempotency', operation: 'put', policy: 'db.idempotency' }, () => records.put(record));
+        for (const r of [...unsaved.values()]) {
+          await write(log, { collection: 'idempotency', operation: 'put', policy: 'db.idempotency' }, () => records.put(r));
+          unsaved.delete(r.id);
+        }
         for (const r of records.all()) {
           if (r.expires_at <= now()) await write(log, { collection: 'idempotency', operation: 'delete', policy: 'db.idempotency' }, () => records.delete(r.id));
         }
-      } finally {
-        running.delete(k);
+      } catch (err) {
+        log.error('idempotency record kept in memory only', { reason: err instanceof Error ? err.message : String(err), waiting: unsaved.size });
       }
     },
     release(scope, key) {
