@@ -4,6 +4,12 @@
 (function () {
   'use strict';
   var $ = function (sel) { return document.querySelector(sel); };
+  // The SDK's inline snippet (docs/sdk.md): its tag is async, so this script may run first;
+  // until the SDK has started, these calls wait in its queue instead of being lost.
+  var stub = window.lifeline = window.lifeline || { q: [] };
+  'init track identify reset captureError consent'.split(' ').forEach(function (m) {
+    stub[m] = stub[m] || function () { stub.q.push([m, arguments]); };
+  });
   var ll = function (method) {
     var args = Array.prototype.slice.call(arguments, 1);
     if (window.lifeline && typeof window.lifeline[method] === 'function') return window.lifeline[method].apply(null, args);
@@ -86,15 +92,40 @@
     new FormData(form).forEach(function (v, k) { out[k] = String(v); });
     return out;
   }
+
+  // The lowercase hex SHA-256 of the trimmed, lower-cased email, or undefined where the
+  // browser cannot make one (crypto.subtle exists only in secure contexts): it lets a
+  // customer be matched by email without the address itself leaving the page.
+  function emailHash(email) {
+    var text = String(email || '').trim().toLowerCase();
+    try {
+      if (!text || !window.crypto || !crypto.subtle) return Promise.resolve(undefined);
+      return crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)).then(function (digest) {
+        return Array.prototype.map.call(new Uint8Array(digest), function (x) { return (x + 256).toString(16).slice(1); }).join('');
+      }, function () { return undefined; });
+    } catch (err) {
+      return Promise.resolve(undefined);
+    }
+  }
+
+  // Tells Lifeline who the shopper is by the store's own customer ID, never the email.
+  function identify(user, email) {
+    return emailHash(email).then(function (hash) {
+      ll('identify', user.id, hash ? { name: user.name, email_sha256: hash } : { name: user.name });
+    });
+  }
+
   var register = $('#register-form');
   if (register) {
     register.addEventListener('submit', function (e) {
       e.preventDefault();
-      api('POST', '/api/register', formData(register)).then(function (r) {
+      var data = formData(register);
+      api('POST', '/api/register', data).then(function (r) {
         if (!r.ok) return note(r.data.reason || 'Could not register.');
-        ll('identify', r.data.user.id, { name: r.data.user.name });
-        ll('track', 'sign_up', {});
-        location.href = '/';
+        return identify(r.data.user, data.email).then(function () {
+          ll('track', 'sign_up', {});
+          location.href = '/';
+        });
       });
     });
   }
@@ -102,10 +133,10 @@
   if (login) {
     login.addEventListener('submit', function (e) {
       e.preventDefault();
-      api('POST', '/api/login', formData(login)).then(function (r) {
+      var data = formData(login);
+      api('POST', '/api/login', data).then(function (r) {
         if (!r.ok) return note(r.data.reason || 'Could not sign in.');
-        ll('identify', r.data.user.id, { name: r.data.user.name });
-        location.href = '/';
+        return identify(r.data.user, data.email).then(function () { location.href = '/'; });
       });
     });
   }
@@ -122,6 +153,8 @@
     ll('track', 'begin_checkout', {});
     checkout.addEventListener('submit', function (e) {
       e.preventDefault();
+      // The shopper's decision to pay, on the timeline before the calls it starts.
+      ll('track', 'pay_clicked', {});
       var data = formData(checkout);
       var pay = $('#pay');
       pay.disabled = true;

@@ -71,7 +71,7 @@ export async function openHarness(name: string): Promise<Harness> {
       for (;;) {
         const { events } = await timeline(path);
         if (found(events)) return events;
-        if (Date.now() > deadline) throw new Error(`timeline ${path} never matched; it held:\n${events.map(describe).join('\n')}`);
+        if (Date.now() > deadline) throw new Error(`timeline ${path} never matched; it held:\n${events.map(describeEvent).join('\n')}`);
         await new Promise((r) => setTimeout(r, 250));
       }
     },
@@ -96,7 +96,7 @@ export async function openHarness(name: string): Promise<Harness> {
 }
 
 /** One line per event, for failure messages. */
-function describe(e: StoredEvent): string {
+export function describeEvent(e: StoredEvent): string {
   const what = 'message' in e && e.message ? e.message : 'name' in e && e.name ? e.name : 'state' in e ? `${e.state}` : e.url ?? '';
   const status = 'status' in e ? ` ${e.status}` : '';
   return `${new Date(e.ts).toISOString().slice(11, 23)} ${e.kind}${status} ${what} req=${e.request_id ?? '-'}`;
