@@ -14,6 +14,8 @@ export type Params = Record<string, string | number | boolean | undefined>;
 export interface Api {
   /** GETs `path` with `params`; answers are cached for a short while so switching views is instant. */
   get<T>(path: string, params?: Params): Promise<T>;
+  /** The cached answer of that GET if another view asked for it a moment ago; nothing is sent. */
+  peek<T>(path: string, params?: Params): Promise<T> | undefined;
   post<T>(path: string, body: unknown): Promise<T>;
   /** The path and query string of a GET, as sent (never with the token). */
   url(path: string, params?: Params): string;
@@ -35,6 +37,11 @@ export function createApi(token: string, onRefused: (reason: string) => void): A
     return s ? `${path}?${s}` : path;
   };
 
+  const peek = <T>(target: string): Promise<T> | undefined => {
+    const hit = cache.get(target);
+    return hit && Date.now() - hit.at < CACHE_MS ? (hit.value as Promise<T>) : undefined;
+  };
+
   async function send<T>(target: string, init: RequestInit): Promise<T> {
     const res = await fetch(target, { ...init, headers: { ...init.headers, authorization: `Bearer ${token}`, accept: 'application/json' }, credentials: 'omit', cache: 'no-store' });
     const body = (await res.json().catch(() => ({}))) as { error?: string; reason?: string };
@@ -48,13 +55,14 @@ export function createApi(token: string, onRefused: (reason: string) => void): A
     url,
     get<T>(path: string, params?: Params) {
       const target = url(path, params);
-      const hit = cache.get(target);
-      if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as Promise<T>;
+      const hit = peek<T>(target);
+      if (hit) return hit;
       const value = send<T>(target, { method: 'GET' });
       cache.set(target, { at: Date.now(), value });
       value.catch(() => cache.delete(target));
       return value;
     },
+    peek: <T>(path: string, params?: Params) => peek<T>(url(path, params)),
     post<T>(path: string, body: unknown) {
       cache.clear();
       return send<T>(path, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

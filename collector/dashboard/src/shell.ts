@@ -55,19 +55,25 @@ export function startShell(root: HTMLElement, o: { api: Api; project: string; vi
     };
     const container = h('div', { class: `view view-${view}`, 'data-view': view });
     fill(main, container);
-    delete document.documentElement.dataset.drawnAt;
+    const marks = document.documentElement.dataset;
+    delete marks.drawnAt;
+    delete marks.settledAt;
+    const mark = (name: 'drawnAt' | 'settledAt') => {
+      if (!left) marks[name] = String(Math.round(performance.now()));
+    };
     o.views[view](container, {
       api: o.api,
       params: route.params,
       range,
       keep: (c) => (left ? c.destroy() : charts.push(c)),
-      drawn: () => {
-        if (!left) document.documentElement.dataset.drawnAt = String(Math.round(performance.now()));
-      },
+      drawn: () => mark('drawnAt'),
       gone: () => left,
-    }).catch((err: unknown) => {
-      if (!left) container.append(notice(err instanceof Error ? err.message : String(err), 'error'));
-    });
+    })
+      .catch((err: unknown) => {
+        if (!left) container.append(notice(err instanceof Error ? err.message : String(err), 'error'));
+      })
+      // Everything the view waits for is in (parts filled after its charts were drawn, too).
+      .finally(() => mark('settledAt'));
   };
   window.addEventListener('hashchange', render);
   render();

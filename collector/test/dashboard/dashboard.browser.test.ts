@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,14 @@ import { buildDashboardIfStale, listen } from './support';
 declare const document: { documentElement: { dataset: Record<string, string | undefined> }; querySelector(selector: string): unknown };
 declare const sessionStorage: { length: number; getItem(key: string): string | null; setItem(key: string, value: string): void };
 declare const location: { hash: string };
-type PageElement = { dataset: Record<string, string | undefined>; width: number; height: number; querySelector(selector: string): PageElement | null; getAttribute(name: string): string | null };
+type PageElement = {
+  dataset: Record<string, string | undefined>;
+  width: number;
+  height: number;
+  querySelector(selector: string): PageElement | null;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+};
 
 const artifacts = fileURLToPath(new URL('../../../test-artifacts/dashboard/', import.meta.url));
 const TOKEN = TOKENS.demo;
@@ -68,6 +75,54 @@ function busyHours(): StoredEvent[] {
   return out;
 }
 
+/** A customer the store identified with their email's hash, as its script does at sign-in. */
+const CUSTOMER = { user_id: 'cust-ada', email: 'ada.lovelace@example.com', session_id: 's-ada' };
+
+function customerStory(): StoredEvent[] {
+  const t = now - 2 * 3_600_000;
+  const ev = (kind: string, dt: number, extra: Record<string, unknown>) =>
+    ({ project: 'demo', kind, event_id: randomUUID(), ts: t + dt, received_at: t + dt + 40, session_id: CUSTOMER.session_id, url: 'https://shop.test/account', ...extra }) as StoredEvent;
+  const email_sha256 = createHash('sha256').update(CUSTOMER.email).digest('hex');
+  return [
+    ev('pageview', 0, {}),
+    ev('track', 2000, { name: 'identify', user_id: CUSTOMER.user_id, props: { email_sha256 } }),
+    ev('pageview', 5000, { user_id: CUSTOMER.user_id, url: 'https://shop.test/product/tee-rose' }),
+    ev('track', 6000, { name: 'view_product', user_id: CUSTOMER.user_id, props: { product_id: 'tee-rose' } }),
+  ];
+}
+
+/** A release the generated history does not have, first seen two days ago. */
+const NEW_RELEASE = 'demo@2.0.0-rc.1';
+
+function newRelease(): StoredEvent[] {
+  const t = Math.floor((now - 2 * DAY) / DAY) * DAY + 10 * 3_600_000;
+  return Array.from({ length: 5 }, (_, i) =>
+    ({ project: 'demo', kind: 'pageview', event_id: randomUUID(), ts: t + i * 60_000, received_at: t + i * 60_000 + 30, session_id: `s-rc-${i}`, release: NEW_RELEASE, url: 'https://shop.test/' }) as StoredEvent,
+  );
+}
+
+/**
+ * Checkout crashing for 30 shoppers in the outage's first hour, every third one signed in:
+ * an error group and a failing endpoint (with request IDs and backend logs) that the
+ * anomaly's causes can point to.
+ */
+function checkoutCrashes(): StoredEvent[] {
+  const out: StoredEvent[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t = outage.start + 10 * 60_000 + i * 90_000;
+    const request_id = `req-crash-${i}`;
+    const who = i % 3 === 0 ? { user_id: `cust-crash-${i}`, anon_id: `anon-crash-${i}` } : { anon_id: `anon-crash-${i}` };
+    const base = { project: 'demo', session_id: `s-crash-${i}`, url: 'https://shop.test/checkout', ...who };
+    const ev = (kind: string, dt: number, extra: Record<string, unknown>) => ({ ...base, kind, event_id: randomUUID(), ts: t + dt, received_at: t + dt + 30, ...extra }) as StoredEvent;
+    out.push(
+      ev('log', 0, { request_id, level: 'error', message: 'checkout failed: basket service timed out', service: 'store' }),
+      ev('network', 50, { request_id, method: 'POST', url: 'https://shop.test/api/checkout', status: 503, duration_ms: 2500 }),
+      ev('error', 100, { request_id, fingerprint: 'checkout-crash', error_type: 'Error', message: 'Error: checkout could not start', stack: 'Error: checkout could not start\n    at startCheckout (store.js:42:7)' }),
+    );
+  }
+  return out;
+}
+
 let collector: Collector;
 let server: { url: string; close: () => Promise<void> };
 let browser: LaunchedBrowser;
@@ -85,7 +140,7 @@ beforeAll(async () => {
     rules: [{ id: 'pay-errors', name: 'Payment calls failing', kind: 'threshold', severity: 'critical', source: 'network', metric: 'error_rate', op: 'above', value: 0.01, window: '3d', min_count: 1, filter: { path: '/api/pay' } }],
   }));
   collector = await openCollector(testConfig(join(dir.path, 'chdb')), { env: { LIFELINE_ALERTS_FILE: rules } });
-  for (const events of [...generateHistory({ project: 'demo', now, days: 16, sessionsPerDay: 200, incidents: [outage] }, 10_000), orderStory(), busyHours()]) {
+  for (const events of [...generateHistory({ project: 'demo', now, days: 16, sessionsPerDay: 200, incidents: [outage] }, 10_000), orderStory(), busyHours(), customerStory(), newRelease(), checkoutCrashes()]) {
     const res = await postBatch(collector.app, makeBatch(events));
     expect(res.status).toBe(200);
   }
@@ -127,6 +182,18 @@ async function open(view: string): Promise<number> {
   await page.waitForFunction(() => document.documentElement.dataset.drawnAt !== undefined, null, { timeout: 20_000 });
   return Number(await page.evaluate(() => document.documentElement.dataset.drawnAt));
 }
+
+/** Follows a link or submits a form that changes the hash, and waits for the new view to be drawn. */
+async function follow(act: () => Promise<void>, view: string): Promise<void> {
+  await page.evaluate(() => {
+    delete document.documentElement.dataset.drawnAt;
+  });
+  await act();
+  await page.waitForFunction((v) => location.hash.startsWith(`#/${v}`) && document.documentElement.dataset.drawnAt !== undefined, view, { timeout: 20_000 });
+}
+
+/** The parameters of a `#/view?…` link. */
+const linkParams = (href: string | null) => new URLSearchParams((href ?? '').split('?')[1] ?? '');
 
 const sourceOf = (selector: string) => page.locator(selector).first().getAttribute('data-source') as Promise<string>;
 
@@ -171,6 +238,46 @@ describe('dashboard in a browser', () => {
     await expectCharts(4);
   });
 
+  it('marks a new release on the overview and shades the anomalies on its charts', async () => {
+    await open('overview');
+    // The release first seen two days ago is listed and marked on every chart.
+    await expect.poll(() => page.locator('.marks li.release').allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining(NEW_RELEASE)]));
+    const labels = await page.locator('.chart .uplot').evaluateAll((els) => els.map((e) => (e as unknown as PageElement).getAttribute('aria-label') ?? ''));
+    expect(labels).toHaveLength(4);
+    for (const label of labels) expect(label).toContain(NEW_RELEASE);
+    // Anomalies arrive after the charts are drawn; each one of a charted metric is a band under its chart.
+    const from = linkParams(await sourceOf('.kpis')).get('from')!;
+    const a = await api<AnomaliesResponse>(`/v1/query/anomalies?from=${from}&causes=false`);
+    const shadedOn: Record<string, string[]> = { revenue: ['revenue', 'orders'], visits: ['visits'], registrations: ['registrations'], conversion_rate: ['conversion_rate'] };
+    const expected = Object.fromEntries(Object.entries(shadedOn).map(([chart, metrics]) => [chart, a.anomalies.filter((x) => metrics.includes(x.metric)).length]));
+    // Yesterday's outage: conversion fell with no purchases in its first hour.
+    expect(expected.conversion_rate).toBeGreaterThan(0);
+    for (const [chart, n] of Object.entries(expected)) {
+      await expect.poll(() => page.locator(`.chart[data-metric=${chart}] .u-under .band`).count(), { message: chart }).toBe(n);
+    }
+    const bands = await page.locator('.chart[data-metric=conversion_rate] .u-under .band').evaluateAll((els) => els.map((e) => {
+      const box = (e as unknown as PageElement).getBoundingClientRect();
+      return [box.width, box.height];
+    }));
+    for (const [w, h] of bands) expect(w! * h!).toBeGreaterThan(0);
+    expect(await page.locator('.chart[data-metric=conversion_rate] .uplot').getAttribute('aria-label')).toMatch(/Shaded: conversion_rate drop/);
+    await shot('overview-annotations');
+  });
+
+  it('opens the anomalies from the overview with the answer it already has, then fills in their causes', async () => {
+    await open('overview');
+    const link = page.locator('.annotations a[href^="#/anomalies"]');
+    await link.waitFor({ timeout: 20_000 });
+    const before = requested.length;
+    await follow(() => link.click(), 'anomalies');
+    expect(await page.locator('article.anomaly').count()).toBeGreaterThan(0);
+    await page.waitForSelector('.anomalies[data-causes=shown]', { timeout: 20_000 });
+    expect(await page.locator('article.anomaly [data-cause]').count()).toBeGreaterThan(0);
+    // Only the request with causes went out: the anomalies themselves came from the Overview's answer.
+    const asked = requested.slice(before).filter((u) => new URL(u).pathname === '/v1/query/anomalies');
+    expect(asked.map((u) => new URL(u).searchParams.get('causes'))).toEqual([null]);
+  });
+
   it('shows a funnel with the steps, conversion and previous period the query API computed', async () => {
     loadTimes.funnel = await open('funnel?breakdown=browser');
     const f = await api<FunnelResponse>(await sourceOf('[data-source^="/v1/query/funnel"]'));
@@ -183,8 +290,39 @@ describe('dashboard in a browser', () => {
     await shot('funnel');
   });
 
+  it('builds a funnel from its form: steps, window, and a breakdown by country, then by release', async () => {
+    await open('funnel');
+    await page.fill('#steps', 'view_product,add_to_cart,purchase');
+    await page.selectOption('#window', '1h');
+    await page.selectOption('#breakdown', 'country');
+    await follow(() => page.click('form.controls button[type=submit]'), 'funnel');
+    const byCountry = await api<FunnelResponse>(await sourceOf('[data-source^="/v1/query/funnel"]'));
+    expect(byCountry.steps.map((x) => x.event)).toEqual(['view_product', 'add_to_cart', 'purchase']);
+    expect(byCountry.window_ms).toBe(3_600_000);
+    expect(byCountry.breakdown_by).toBe('country');
+    expect(await page.locator('.funnel-steps li').evaluateAll((li) => li.map((l) => Number((l as unknown as PageElement).dataset.count)))).toEqual(byCountry.total.steps.map((x) => x.count));
+    const countries = await page.locator('table.data tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.value));
+    expect(countries).toEqual(byCountry.breakdown!.map((b) => b.value));
+    expect(countries.length).toBeGreaterThan(1);
+    expect(await page.locator('section.panel h2', { hasText: 'By country' }).count()).toBe(1);
+    // The form keeps what was chosen; only the breakdown changes next.
+    expect(await page.inputValue('#window')).toBe('1h');
+    await page.selectOption('#breakdown', 'release');
+    await follow(() => page.click('form.controls button[type=submit]'), 'funnel');
+    const byRelease = await api<FunnelResponse>(await sourceOf('[data-source^="/v1/query/funnel"]'));
+    expect(byRelease.breakdown_by).toBe('release');
+    expect(byRelease.window_ms).toBe(3_600_000);
+    const releases = await page.locator('table.data tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.value));
+    expect(releases).toEqual(byRelease.breakdown!.map((b) => b.value));
+    expect(releases).toEqual(expect.arrayContaining(['demo@1.5.0']));
+    await expectCharts(1);
+    await shot('funnel-by-release');
+  });
+
   it('lists the anomalies with their likely causes', async () => {
     loadTimes.anomalies = await open('anomalies');
+    // The anomalies are drawn first; their causes are filled in when they arrive.
+    await page.waitForSelector('.anomalies[data-causes=shown]', { timeout: 20_000 });
     const a = await api<AnomaliesResponse>(await sourceOf('.anomalies'));
     // Yesterday's payments outage stands out against the two weeks before it.
     expect(a.anomalies.length).toBeGreaterThan(0);
@@ -192,6 +330,33 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('article.anomaly').evaluateAll((els) => els.map((e) => (e as unknown as PageElement).dataset.metric))).toEqual(a.anomalies.map((x) => x.metric));
     expect(await page.locator('article.anomaly [data-cause]').count()).toBe(a.anomalies.reduce((n, x) => n + x.causes.length, 0));
     await shot('anomalies');
+  });
+
+  it('follows an anomaly’s causes into the errors view and into a timeline', async () => {
+    await open('anomalies');
+    await page.waitForSelector('.anomalies[data-causes=shown]', { timeout: 20_000 });
+    const a = await api<AnomaliesResponse>(await sourceOf('.anomalies'));
+    const causes = a.anomalies.flatMap((x) => x.causes);
+    expect(causes.some((c) => c.kind === 'error_group')).toBe(true);
+    // An error group cause opens that group in the errors view.
+    const toErrors = page.locator('article.anomaly [data-cause=error_group] a[data-link=errors]').first();
+    const key = linkParams(await toErrors.getAttribute('href')).get('key')!;
+    expect(causes.filter((c) => c.kind === 'error_group').map((c) => c.kind === 'error_group' && c.key)).toContain(key);
+    await follow(() => toErrors.click(), 'errors');
+    await expect.poll(() => page.locator('.error-detail [data-group]').getAttribute('data-group')).toBe(key);
+    expect(await page.locator('table.errors tr.selected').getAttribute('data-key')).toBe(key);
+    // A cause's timeline link opens the story of a request or session it names.
+    await open('anomalies');
+    await page.waitForSelector('.anomalies[data-causes=shown]', { timeout: 20_000 });
+    const toTimeline = page.locator('article.anomaly [data-cause] a[data-link=timeline]').first();
+    const target = linkParams(await toTimeline.getAttribute('href'));
+    await follow(() => toTimeline.click(), 'timeline');
+    const t = await api<QueryTimelineResponse>(await sourceOf('.timeline-out'));
+    expect([t.by, t.id]).toEqual([target.get('by'), target.get('id')]);
+    expect(t.events.length).toBeGreaterThan(0);
+    expect(await page.locator('ol.timeline li.event').evaluateAll((li) => li.map((l) => (l as unknown as PageElement).dataset.eventId))).toEqual(t.events.map((e) => e.event_id));
+    expect(await page.locator('ol.timeline li.event.bad').count()).toBeGreaterThan(0);
+    await shot('anomaly-cause-timeline');
   });
 
   it('shows error groups with trends and opens one with its stack and timeline links', async () => {
@@ -231,6 +396,65 @@ describe('dashboard in a browser', () => {
     expect(await page.locator('ol.timeline li.event[data-kind=network]').textContent()).toContain('POST /api/pay → 200');
     expect(await page.locator('ol.timeline li.event[data-source=backend]').count()).toBe(2);
     expect(await page.locator('ol.timeline li.event[data-kind=track]').count()).toBe(2);
+  });
+
+  it('lists who an error group hit, the most recent first, each linking to their timeline', async () => {
+    await open('errors?key=checkout-crash');
+    const e = await api<ErrorsResponse>(await sourceOf('[data-source^="/v1/query/errors"]'));
+    const g = e.groups.find((x) => x.key === 'checkout-crash')!;
+    expect(g.users).toBe(30);
+    // The 20 most recently hit of the 30 crashes, newest first: signed-in users by user ID, the others by visitor ID.
+    const expected = Array.from({ length: 20 }, (_, k) => 29 - k).map((i) => (i % 3 === 0 ? `cust-crash-${i}` : `anon-crash-${i}`));
+    expect(g.affected_users.map((u) => u.id)).toEqual(expected);
+    const rows = await page.locator('[data-group=checkout-crash] table.affected-users tbody tr').evaluateAll((rs) => rs.map((r) => [(r as unknown as PageElement).dataset.user, (r as unknown as PageElement).dataset.anonymous]));
+    expect(rows).toEqual(expected.map((id) => [id, String(id.startsWith('anon-'))]));
+    expect(await page.locator('[data-group=checkout-crash] h3', { hasText: 'Affected users' }).textContent()).toBe('Affected users (the 20 most recent of 30)');
+    // An anonymous visitor links to their session's timeline.
+    expect(await page.locator('table.affected-users tr[data-user="anon-crash-29"] a').getAttribute('href')).toBe('#/timeline?by=session&id=s-crash-29');
+    await shot('error-affected-users');
+    await follow(() => page.locator('table.affected-users tr[data-user="cust-crash-27"] a').click(), 'timeline');
+    const t = await api<QueryTimelineResponse>(await sourceOf('.timeline-out'));
+    expect([t.by, t.id]).toEqual(['user', 'cust-crash-27']);
+    expect(t.events.some((x) => x.kind === 'error' && x.fingerprint === 'checkout-crash' && x.user_id === 'cust-crash-27')).toBe(true);
+    expect(await page.locator('ol.timeline li.event').count()).toBe(t.events.length);
+    // Its request's backend log comes along.
+    expect(await page.locator('ol.timeline li.event[data-source=backend]').count()).toBe(1);
+  });
+
+  it('looks timelines up by session and by user from the form', async () => {
+    for (const [by, id] of [['session', 's-order-story'], ['user', CUSTOMER.user_id]] as const) {
+      await open('timeline');
+      await page.selectOption('#lookup-by', by);
+      await page.fill('#lookup-id', id);
+      await follow(() => page.click('form.controls button[type=submit]'), 'timeline');
+      const t = await api<QueryTimelineResponse>(await sourceOf('.timeline-out'));
+      expect([t.by, t.id]).toEqual([by, id]);
+      const key = by === 'session' ? 'session_id' : 'user_id';
+      const matched = t.events.filter((x) => t.via[x.event_id] === 'match');
+      expect(matched.length).toBeGreaterThan(0);
+      for (const x of matched) expect((x as Record<string, unknown>)[key]).toBe(id);
+      expect(await page.locator('ol.timeline li.event').evaluateAll((li) => li.map((l) => (l as unknown as PageElement).dataset.eventId))).toEqual(t.events.map((x) => x.event_id));
+    }
+    // The user's session is read whole: the page view before they signed in is there too.
+    expect(await page.locator('ol.timeline li.event[data-kind=pageview]').count()).toBe(2);
+  });
+
+  it('finds a customer by email, and says why a malformed email is refused', async () => {
+    await open('timeline');
+    expect(await page.locator('#lookup-by option[value=email]').count()).toBe(1);
+    await page.selectOption('#lookup-by', 'email');
+    await page.fill('#lookup-id', 'Ada.Lovelace@Example.com');
+    await follow(() => page.click('form.controls button[type=submit]'), 'timeline');
+    const t = await api<QueryTimelineResponse>(await sourceOf('.timeline-out'));
+    expect(t).toMatchObject({ by: 'email', id: CUSTOMER.email, user_ids: [CUSTOMER.user_id] });
+    expect(await page.locator('ol.timeline li.event').evaluateAll((li) => li.map((l) => (l as unknown as PageElement).dataset.eventId))).toEqual(t.events.map((x) => x.event_id));
+    expect(t.events.map((x) => x.kind)).toEqual(['pageview', 'track', 'pageview', 'track']);
+    expect(await page.locator('.matched-users a').getAttribute('href')).toBe(`#/timeline?by=user&id=${CUSTOMER.user_id}`);
+    await shot('timeline-by-email');
+    await page.selectOption('#lookup-by', 'email');
+    await page.fill('#lookup-id', 'ada.lovelace');
+    await follow(() => page.click('form.controls button[type=submit]'), 'timeline');
+    expect(await page.locator('.timeline-out [role=alert]').textContent()).toBe('That lookup was refused: id: expected an email address, like ada@example.com.');
   });
 
   it('shows web vitals: p75 per vital and path, rating shares over time', async () => {

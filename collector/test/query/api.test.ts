@@ -129,7 +129,8 @@ describe('query API: parameters', () => {
     ['red', 'source=db', /source/],
     ['timeline', '', /id/],
     ['timeline', `id=${'x'.repeat(129)}`, /id/],
-    ['timeline', 'id=a&by=email', /by/],
+    ['timeline', 'id=a&by=phone', /by/],
+    ['timeline', 'id=a&by=email', /^id: expected an email address/],
     ['timeline', 'id=a&around=2d', /around/],
     ['timeline', 'id=a&limit=0', /limit/],
   ];

@@ -21,10 +21,15 @@ const events = [
   at(D(1), 'error', { message: 'Script error.', session_id: 's8' }),
 ];
 
+/** Another project's group that hit 25 users, one an hour, u-0 first. */
+const many = Array.from({ length: 25 }, (_, i) =>
+  at(D(2, 0) + i * HOUR, 'error', { project: 'other', fingerprint: 'fp-many', message: 'boom', user_id: `u-${i}`, session_id: `s-many-${i}` }),
+);
+
 beforeAll(async () => {
   store = await openTestStore();
   await store.storage.client.command({ query: `SYSTEM STOP MERGES ${store.storage.database}.events` });
-  await store.insert(events);
+  await store.insert([...events, ...many]);
   await store.insert([e1]);
 });
 afterAll(async () => {
@@ -61,6 +66,29 @@ describe('error groups', () => {
     const r = await errors({ from: String(D(3, 0)), to: String(D(0, 0)), interval: 'day' });
     expect(r.buckets).toEqual([D(3, 0), D(2, 0), D(1, 0)]);
     expect(r.groups.find((g) => g.key === 'fp-a')?.trend).toEqual([2, 1, 2]);
+  });
+
+  it('lists who each group hit, the most recently hit first: users, or anonymous visitors by anon_id', async () => {
+    const [a, order, script] = (await errors()).groups;
+    expect(a!.affected_users).toEqual([
+      { id: 'an-4', anonymous: true, count: 1, last_seen: D(1), session_id: 's4' },
+      { id: 'u2', anonymous: false, count: 1, last_seen: D(2), session_id: 's3' },
+      // u1's first error was sent twice: counted once. Its latest session is given.
+      { id: 'u1', anonymous: false, count: 2, last_seen: D(3, 13), session_id: 's2' },
+    ]);
+    // Errors with neither a user nor a visitor ID name nobody.
+    expect(order!.affected_users).toEqual([]);
+    expect(script!.affected_users).toEqual([]);
+    // Within the range and release asked for only.
+    const [onlyNew] = (await errors({ release: '1.0' })).groups;
+    expect(onlyNew!.affected_users.map((u) => u.id)).toEqual(['u2', 'u1']);
+  });
+
+  it('lists at most 20 affected users, the most recent, while counting them all', async () => {
+    const [g] = (await store.queries.errors('other', ErrorsQuery.parse({}))).groups;
+    expect(g!.users).toBe(25);
+    expect(g!.affected_users.map((u) => u.id)).toEqual(Array.from({ length: 20 }, (_, i) => `u-${24 - i}`));
+    expect(g!.affected_users[0]).toEqual({ id: 'u-24', anonymous: false, count: 1, last_seen: D(2, 0) + 24 * HOUR, session_id: 's-many-24' });
   });
 
   it('filters by release and limits the groups', async () => {

@@ -5,7 +5,7 @@ import { Interval, QueryRange, intParam, rangeParams } from './params';
 /**
  * `GET /v1/query/errors` (read token): error groups, most frequent first. A group is the
  * error's `fingerprint`, or, without one, its type and message with numbers, IDs and
- * quoted values replaced by placeholders.
+ * quoted values replaced by placeholders. Each group lists who it hit most recently.
  *
  * - `from`/`to`: default the last 7 days.
  * - `release`: only errors of this release.
@@ -19,6 +19,21 @@ export const ErrorsQuery = z.strictObject({
   interval: Interval.optional(),
 });
 
+/** Most affected users an error group lists. */
+export const MAX_AFFECTED_USERS = 20;
+
+/** Someone an error group hit: a user, or an anonymous visitor where there is no user. */
+export const AffectedUser = z.object({
+  /** The `user_id`, or the `anon_id` when `anonymous`. */
+  id: z.string(),
+  anonymous: z.boolean(),
+  /** Occurrences of the group for them within the range. */
+  count: z.number().int(),
+  last_seen: z.number(),
+  /** The session of their latest occurrence ('' when it had none), for a timeline link. */
+  session_id: z.string(),
+});
+
 export const ErrorGroup = z.object({
   /** The fingerprint, or `<type>: <normalized message>`. */
   key: z.string(),
@@ -29,6 +44,8 @@ export const ErrorGroup = z.object({
   count: z.number().int(),
   /** Distinct `user_id`, or `anon_id` where there is no user. */
   users: z.number().int(),
+  /** Who it hit within the range, the most recently hit first, at most `MAX_AFFECTED_USERS`. */
+  affected_users: z.array(AffectedUser),
   sessions: z.number().int(),
   /** First occurrence within the retention, epoch ms (not only within the range). */
   first_seen: z.number(),
@@ -58,5 +75,6 @@ export const ErrorsResponse = QueryRange.extend({
 });
 
 export type ErrorsQuery = z.infer<typeof ErrorsQuery>;
+export type AffectedUser = z.infer<typeof AffectedUser>;
 export type ErrorGroup = z.infer<typeof ErrorGroup>;
 export type ErrorsResponse = z.infer<typeof ErrorsResponse>;

@@ -25,6 +25,8 @@ export interface Band {
   from: number;
   to: number;
   color: string;
+  /** What is shaded, named in the chart's accessible label. */
+  label?: string;
 }
 
 export interface TimeChartOptions {
@@ -40,8 +42,10 @@ export interface TimeChartOptions {
 }
 
 /**
- * A time-series chart (uPlot) with shaded bands drawn under the series and marker lines
- * over them.
+ * A time-series chart (uPlot) with shaded bands under the series and marker lines over
+ * them. Bands are elements in uPlot's layer under the (transparent) canvas; markers are
+ * drawn on the canvas with their labels. Both may be added after the chart is made
+ * (`plot.redraw()` shows them), and the chart's accessible label names them.
  *
  * @example timeChart(el, { x, series: [{ label: 'Visits', values, color: '#2563eb' }], label: 'Visits per day' })
  */
@@ -79,20 +83,6 @@ export function timeChart(container: HTMLElement, o: TimeChartOptions): ChartHan
     ],
     axes: [{}, { size: axisWidth, values: (_u, splits) => splits.map(yFmt) }],
     hooks: {
-      drawClear: [
-        (u) => {
-          const { ctx, bbox } = u;
-          for (const b of bands) {
-            const x0 = u.valToPos(b.from / 1000, 'x', true);
-            const x1 = u.valToPos(b.to / 1000, 'x', true);
-            const left = Math.max(bbox.left, Math.min(x0, x1));
-            const right = Math.min(bbox.left + bbox.width, Math.max(x0, x1));
-            if (right <= left) continue;
-            ctx.fillStyle = b.color;
-            ctx.fillRect(left, bbox.top, Math.max(2, right - left), bbox.height);
-          }
-        },
-      ],
       draw: [
         (u) => {
           const { ctx, bbox } = u;
@@ -123,6 +113,8 @@ export function timeChart(container: HTMLElement, o: TimeChartOptions): ChartHan
             ctx.fillText(m.label, tx, ty + 11 * devicePixelRatio);
           }
           ctx.restore();
+          placeBands(u, bands);
+          describe(u, o.label, markers, bands);
         },
       ],
     },
@@ -130,6 +122,36 @@ export function timeChart(container: HTMLElement, o: TimeChartOptions): ChartHan
   const data: uPlot.AlignedData = [o.x.map((t) => t / 1000), ...o.series.map((s) => s.values)];
   const plot = new uPlot(opts, data, container);
   plot.root.setAttribute('role', 'img');
-  plot.root.setAttribute('aria-label', o.label);
+  describe(plot, o.label, markers, bands);
   return fitWidth(container, plot, height);
+}
+
+/** Puts one element per band, clipped to the plot, in the layer under the canvas. */
+function placeBands(u: uPlot, bands: readonly Band[]): void {
+  for (const el of u.under.querySelectorAll('.band')) el.remove();
+  const width = u.bbox.width / devicePixelRatio;
+  for (const b of bands) {
+    const x0 = u.valToPos(b.from / 1000, 'x');
+    const x1 = u.valToPos(b.to / 1000, 'x');
+    const left = Math.max(0, Math.min(x0, x1));
+    const right = Math.min(width, Math.max(x0, x1));
+    if (right <= left) continue;
+    const el = document.createElement('div');
+    el.className = 'band';
+    el.style.left = `${left}px`;
+    el.style.width = `${Math.max(2, right - left)}px`;
+    el.style.background = b.color;
+    if (b.label) el.title = b.label;
+    u.under.append(el);
+  }
+}
+
+/** The chart's accessible label: what it shows, then the markers and bands within its range. */
+function describe(u: uPlot, label: string, markers: readonly Marker[], bands: readonly Band[]): void {
+  const min = (u.scales.x?.min ?? 0) * 1000;
+  const max = (u.scales.x?.max ?? 0) * 1000;
+  const marked = markers.filter((m) => m.t >= min && m.t <= max).map((m) => m.label);
+  const shaded = bands.filter((b) => b.to > min && b.from < max).map((b) => b.label ?? 'shaded span');
+  const text = [label, marked.length ? `Marked: ${marked.join(', ')}` : '', shaded.length ? `Shaded: ${shaded.join(', ')}` : ''].filter(Boolean).join('. ');
+  if (u.root.getAttribute('aria-label') !== text) u.root.setAttribute('aria-label', text);
 }

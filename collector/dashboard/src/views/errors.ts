@@ -44,6 +44,27 @@ export async function errors(root: HTMLElement, ctx: ViewContext): Promise<void>
   ctx.drawn();
 }
 
+/** Who the group hit, the most recently hit first: users link to their timeline, anonymous visitors to their latest session's. */
+function affectedList(g: ErrorGroup): HTMLElement[] {
+  const list = g.affected_users;
+  if (!list.length) return [h('h3', {}, 'Affected users'), notice('No user or visitor ID came with these errors.')];
+  const more = g.users > list.length ? ` (the ${list.length} most recent of ${fmtInt(g.users)})` : '';
+  return [
+    h('h3', {}, `Affected users${more}`),
+    h('table', { class: 'data affected-users' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'User'), h('th', { class: 'num' }, 'Times'), h('th', {}, 'Last hit'), h('th', {}, 'Timeline'))),
+      h('tbody', {}, ...list.map((u) => h('tr', { 'data-user': u.id, 'data-anonymous': String(u.anonymous) },
+        h('td', {}, h('code', {}, u.id), u.anonymous ? h('span', { class: 'muted small', title: 'a visitor ID: they were not signed in' }, ' anonymous') : null),
+        h('td', { class: 'num' }, fmtInt(u.count)),
+        h('td', {}, fmtTime(u.last_seen)),
+        h('td', {}, u.anonymous
+          ? u.session_id ? h('a', { href: href('timeline', { by: 'session', id: u.session_id }) }, 'their session') : ''
+          : h('a', { href: href('timeline', { by: 'user', id: u.id }) }, 'their timeline')),
+      ))),
+    ),
+  ];
+}
+
 function showGroup(el: HTMLElement, g: ErrorGroup, res: ErrorsResponse, ctx: ViewContext): void {
   const chart = h('div', { class: 'chart small' });
   const s = g.sample;
@@ -59,6 +80,7 @@ function showGroup(el: HTMLElement, g: ErrorGroup, res: ErrorsResponse, ctx: Vie
       h('p', { class: 'links' },
         s.session_id ? h('a', { href: href('timeline', { by: 'session', id: s.session_id }) }, 'Timeline of its session') : null,
         s.request_id ? h('a', { href: href('timeline', { by: 'request', id: s.request_id }) }, 'Timeline of its request') : null),
+      affectedList(g),
     ),
   );
   ctx.keep(timeChart(chart, { x: res.buckets, series: [{ label: 'Occurrences', values: g.trend, color: COLOR.red, bars: true }], height: 130, yFmt: fmtInt, label: `Occurrences of ${g.key} per ${res.interval}` }));

@@ -2,7 +2,7 @@ import type { AnomaliesResponse, DashboardAnnotationsResponse, DashboardFlagsRes
 import { timeChart, type Band, type Marker } from '../charts/time-chart';
 import { COLOR, STATE_COLOR } from '../colors';
 import { fill, h, notice, panel } from '../dom';
-import { fmtInt, fmtMoney, fmtPct, fmtTime, timeZone } from '../format';
+import { fmtChange, fmtInt, fmtMoney, fmtPct, fmtTime, timeZone } from '../format';
 import { href } from '../router';
 import type { ViewContext } from './view';
 
@@ -72,7 +72,9 @@ export async function overview(root: HTMLElement, ctx: ViewContext): Promise<voi
   if (!found || ctx.gone()) return;
   for (const { c, handle } of handles) {
     const bands = bandsByChart.get(c)!;
-    for (const an of found.anomalies.filter((x) => c.anomalies.includes(x.metric))) bands.push({ ...toBuckets(x, an.start, an.end), color: COLOR.band });
+    for (const an of found.anomalies.filter((x) => c.anomalies.includes(x.metric))) {
+      bands.push({ ...toBuckets(x, an.start, an.end), color: COLOR.band, label: `${an.metric} ${an.direction} ${fmtChange(an.change)} from ${fmtTime(an.start)}` });
+    }
     handle.plot.redraw(false);
   }
   if (found.anomalies.length) {

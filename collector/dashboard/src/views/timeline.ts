@@ -1,38 +1,48 @@
 import type { QueryTimelineResponse, StoredEvent } from '@lifeline/protocol';
+import { ApiError } from '../api';
 import { fill, h, notice } from '../dom';
 import { fmtClock, fmtDate, fmtMs } from '../format';
 import { go, href } from '../router';
 import type { ViewContext } from './view';
 
-const BY = [['auto', 'Any ID'], ['request', 'Request ID'], ['session', 'Session'], ['user', 'User'], ['order', 'Order ID'], ['trace', 'Trace ID']] as const;
+const BY = [['auto', 'Any ID'], ['request', 'Request ID'], ['session', 'Session'], ['user', 'User'], ['order', 'Order ID'], ['trace', 'Trace ID'], ['email', 'Email']] as const;
 
 /** Where an event comes from, shown as its lane. */
 type Source = 'browser' | 'network' | 'backend' | 'flags';
 const SOURCE: Record<StoredEvent['kind'], Source> = { pageview: 'browser', track: 'browser', error: 'browser', vital: 'browser', degrade: 'browser', network: 'network', log: 'backend', flag: 'flags' };
 
-/** Timeline: one request, session, user or order across browser, network, backend and flags, in order. */
+/** Timeline: one request, session, user, order or email across browser, network, backend and flags, in order. */
 export async function timeline(root: HTMLElement, ctx: ViewContext): Promise<void> {
   const id = ctx.params.get('id') ?? '';
   const by = ctx.params.get('by') ?? 'auto';
-  const idInput = h('input', { id: 'lookup-id', name: 'id', value: id, size: 44, placeholder: 'request ID, session, user, order ID…', required: true });
+  const idInput = h('input', { id: 'lookup-id', name: 'id', value: id, size: 44, placeholder: 'request ID, session, user, order ID, email…', required: true });
   const bySelect = h('select', { id: 'lookup-by', name: 'by', 'aria-label': 'Look up by' }, ...BY.map(([v, l]) => h('option', { value: v, selected: v === by }, l)));
   const form = h('form', { class: 'controls', onsubmit: (e: Event) => (e.preventDefault(), go('timeline', { by: bySelect.value, id: idInput.value.trim() })) },
     bySelect, idInput, h('button', { type: 'submit' }, 'Look up'));
   const out = h('div', { class: 'timeline-out' });
   fill(root, h('div', { class: 'view-head' }, h('h1', {}, 'Timeline')), form, out,
-    h('p', { class: 'muted small' }, 'There is no lookup by email: events are found by their IDs. Use the user ID instead.'));
+    h('p', { class: 'muted small' }, 'An email finds the users the store identified with it: only a hash of it is stored, and only when the store sends one.'));
   if (!id) {
-    fill(out, notice('Give a request ID (from an error page or a support ticket), a session, a user or an order ID.'));
+    fill(out, notice('Give a request ID (from an error page or a support ticket), a session, a user, an order ID or a customer’s email.'));
     ctx.drawn();
     return;
   }
   const query = { id, by };
   out.dataset.source = ctx.api.url('/v1/query/timeline', query);
   fill(out, notice('Loading…'));
-  const t = await ctx.api.get<QueryTimelineResponse>('/v1/query/timeline', query);
+  let t: QueryTimelineResponse;
+  try {
+    t = await ctx.api.get<QueryTimelineResponse>('/v1/query/timeline', query);
+  } catch (err) {
+    // A lookup the collector refuses (a malformed email) says why where the answer goes.
+    if (!(err instanceof ApiError) || err.status !== 400 || ctx.gone()) throw err;
+    fill(out, notice(`That lookup was refused: ${err.message}.`, 'error'));
+    ctx.drawn();
+    return;
+  }
   if (ctx.gone()) return;
   if (!t.events.length) {
-    fill(out, notice(`Nothing found for ${id}.`));
+    fill(out, notice(t.by === 'email' && !t.user_ids?.length ? `No user was identified with ${t.id} (the store sends a hash of the email when a customer signs in).` : `Nothing found for ${id}.`));
     ctx.drawn();
     return;
   }
@@ -41,6 +51,10 @@ export async function timeline(root: HTMLElement, ctx: ViewContext): Promise<voi
     out,
     h('p', { class: 'muted' }, `${t.events.length} events for ${t.by} ${t.id}${t.truncated ? ' (the oldest shown; more exist)' : ''}, ${fmtDate(first)}. `,
       t.sessions.length ? `Sessions: ${t.sessions.length}. ` : '', t.request_ids.length ? `Requests: ${t.request_ids.length}.` : ''),
+    t.user_ids?.length
+      ? h('p', { class: 'matched-users' }, t.user_ids.length === 1 ? 'User: ' : 'Users, the most recently identified first: ',
+          ...t.user_ids.flatMap((u, i) => [i ? ', ' : '', h('a', { href: href('timeline', { by: 'user', id: u }), 'data-user': u }, u)]))
+      : null,
     h('div', { class: 'legend' }, ...(['browser', 'network', 'backend', 'flags'] as const).map((s) => h('span', { class: `lane-key source-${s}` }, s))),
     h('ol', { class: 'timeline' }, ...t.events.map((e) => row(e, first, t.via[e.event_id]))),
   );

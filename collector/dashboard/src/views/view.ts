@@ -10,7 +10,11 @@ export interface ViewContext {
   range: Period;
   /** Keeps a chart so it is taken down when the view is left. */
   keep(chart: ChartHandle): void;
-  /** Says the view's main charts are drawn (the load benchmark waits for this). */
+  /**
+   * Says the view's main charts are drawn (the load benchmark waits for this). Parts that
+   * come later (the Overview's anomaly shading, the Anomalies view's causes) are in once the
+   * view's promise settles.
+   */
   drawn(): void;
   /** True once the view has been left; late answers are then dropped. */
   gone(): boolean;

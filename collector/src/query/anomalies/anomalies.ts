@@ -90,24 +90,28 @@ export async function queryAnomalies(storage: Storage, project: string, q: Anoma
   const explained = q.causes ? worthExplaining.slice(0, MAX_EXPLAINED) : [];
   // Anomalies of several metrics over the same hours (orders, revenue, conversion) share
   // one look at that window: one statement runs every finder, and each segment measure once.
+  // Different windows' statements run side by side rather than one after another, so the
+  // answer waits for the slowest window instead of their sum where cores are free.
   const byWindow = new Map<string, typeof explained>();
   for (const a of explained) byWindow.set(`${a.start}-${a.end}`, [...(byWindow.get(`${a.start}-${a.end}`) ?? []), a]);
   const causesOf = new Map<(typeof found)[number], AnomalyCause[]>();
-  for (const group of byWindow.values()) {
-    const first = group[0]!;
-    const ctx: CauseContext = { storage, project, windows: causeWindows(first, q.weeks, series.firstHour) };
-    const measures = new Map(group.map((a) => {
-      const m = metricDef(a.metric, q).segment;
-      return [`${m.key} ${a.direction}`, segmentCauses(m, a.direction)] as const;
-    }));
-    const keys = [...measures.keys()];
-    const results = await runFinders(ctx, [...WINDOW_FINDERS, ...measures.values()]);
-    const common = results.slice(0, WINDOW_FINDERS.length).flat();
-    for (const a of group) {
-      const own = results[WINDOW_FINDERS.length + keys.indexOf(`${metricDef(a.metric, q).segment.key} ${a.direction}`)] ?? [];
-      causesOf.set(a, [...common, ...own].sort((x, y) => y.score - x.score).slice(0, q.cause_limit));
-    }
-  }
+  await Promise.all(
+    [...byWindow.values()].map(async (group) => {
+      const first = group[0]!;
+      const ctx: CauseContext = { storage, project, windows: causeWindows(first, q.weeks, series.firstHour) };
+      const measures = new Map(group.map((a) => {
+        const m = metricDef(a.metric, q).segment;
+        return [`${m.key} ${a.direction}`, segmentCauses(m, a.direction)] as const;
+      }));
+      const keys = [...measures.keys()];
+      const results = await runFinders(ctx, [...WINDOW_FINDERS, ...measures.values()]);
+      const common = results.slice(0, WINDOW_FINDERS.length).flat();
+      for (const a of group) {
+        const own = results[WINDOW_FINDERS.length + keys.indexOf(`${metricDef(a.metric, q).segment.key} ${a.direction}`)] ?? [];
+        causesOf.set(a, [...common, ...own].sort((x, y) => y.score - x.score).slice(0, q.cause_limit));
+      }
+    }),
+  );
   const anomalies: Anomaly[] = found.map((a) => ({ ...a, causes: causesOf.get(a) ?? [] }));
   return { project, ...range, weeks: q.weeks, metrics, hours_without_baseline: withoutBaseline, anomalies };
 }

@@ -1,4 +1,4 @@
-import { QUERY_LIMITS, type ErrorGroup, type ErrorsQuery, type ErrorsResponse } from '@lifeline/protocol';
+import { MAX_AFFECTED_USERS, QUERY_LIMITS, type AffectedUser, type ErrorGroup, type ErrorsQuery, type ErrorsResponse } from '@lifeline/protocol';
 import type { Storage } from '../../storage/open-storage';
 import { bucketStart, bucketStarts, defaultInterval } from '../buckets';
 import { resolveRange } from '../range';
@@ -25,7 +25,8 @@ interface GroupRow {
  * latest occurrence (message, stack, session and request for the timeline link) and a
  * trend per bucket, from one statement over the range's errors de-duplicated by event_id.
  * `first_seen` looks back over the whole retention (errors are few, and the sorting key
- * keeps them together per day), so a group that is new shows as new.
+ * keeps them together per day), so a group that is new shows as new; who each group hit
+ * most recently is read alongside it.
  *
  * @example await queryErrorGroups(storage, 'demo', ErrorsQuery.parse({ limit: '20' }), Date.now())
  */
@@ -57,7 +58,12 @@ export async function queryErrorGroups(storage: Storage, project: string, q: Err
      LIMIT ${p.add('UInt32', q.limit)}`,
     p,
   );
-  const [starts, firsts] = await Promise.all([bucketStarts(storage, range, interval), firstSeen(storage, project, groups.map((g) => g.key), range.to, now)]);
+  const keys = groups.map((g) => g.key);
+  const [starts, firsts, affected] = await Promise.all([
+    bucketStarts(storage, range, interval),
+    firstSeen(storage, project, keys, range.to, now),
+    affectedUsers(storage, { project, keys, range, release: q.release }),
+  ]);
   const index = new Map(starts.map((t, i) => [t, i]));
   return {
     project,
@@ -82,6 +88,7 @@ export async function queryErrorGroups(storage: Storage, project: string, q: Err
         message,
         count: Number(g.count),
         users: Number(g.users),
+        affected_users: affected.get(g.key) ?? [],
         sessions: Number(g.sessions),
         first_seen: firsts.get(g.key) ?? Number(ts),
         last_seen: Number(g.last_seen),
@@ -110,4 +117,40 @@ async function firstSeen(storage: Storage, project: string, keys: string[], to: 
     p,
   );
   return new Map(rows.map((r) => [r.key, Number(r.first)]));
+}
+
+/**
+ * Per group, the users (or anonymous visitors, by `anon_id`) it hit within the range, the
+ * most recently hit first, at most `MAX_AFFECTED_USERS` each.
+ */
+async function affectedUsers(
+  storage: Storage,
+  o: { project: string; keys: string[]; range: { from: number; to: number }; release: string | undefined },
+): Promise<Map<string, AffectedUser[]>> {
+  if (o.keys.length === 0) return new Map();
+  const p = createParams();
+  const release = o.release === undefined ? '' : `AND release = ${p.add('String', o.release)}`;
+  const rows = await selectRows<{ key: string; who: string; anonymous: number | boolean; n: number | string; last: number | string; session: string }>(
+    storage,
+    `SELECT key, who, anonymous, count() AS n, toUnixTimestamp64Milli(max(ts)) AS last, argMax(session_id, ts) AS session
+     FROM (
+       SELECT ${errorKey()} AS key, if(user_id != '', user_id, anon_id) AS who, user_id = '' AS anonymous, event_id, ts, session_id
+       FROM ${storage.database}.events
+       WHERE project = ${p.add('String', o.project)} AND kind = 'error' AND ${p.tsRange(o.range.from, o.range.to)} ${release}
+         AND (user_id != '' OR anon_id != '')
+       LIMIT 1 BY event_id
+     )
+     WHERE key IN ${p.add('Array(String)', o.keys)}
+     GROUP BY key, who, anonymous
+     ORDER BY key, last DESC, who
+     LIMIT ${p.add('UInt32', MAX_AFFECTED_USERS)} BY key`,
+    p,
+  );
+  const out = new Map<string, AffectedUser[]>();
+  for (const r of rows) {
+    const list = out.get(r.key) ?? [];
+    out.set(r.key, list);
+    list.push({ id: r.who, anonymous: Boolean(Number(r.anonymous)), count: Number(r.n), last_seen: Number(r.last), session_id: r.session });
+  }
+  return out;
 }

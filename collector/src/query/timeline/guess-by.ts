@@ -1,27 +1,29 @@
-import type { QueryRange, TimelineBy } from '@lifeline/protocol';
+import { isEmailAddress, type QueryRange, type TimelineBy } from '@lifeline/protocol';
 import type { Storage } from '../../storage/open-storage';
 import { createParams } from '../sql/params';
 import { selectRows } from '../sql/run';
 
 export type ResolvedBy = Exclude<TimelineBy, 'auto'>;
 
-/** The column each lookup reads. */
+/** The column each lookup reads (an email is looked up through the users it was identified with). */
 export const BY_COLUMN = {
   request: 'request_id',
   session: 'session_id',
   user: 'user_id',
   order: 'order_id',
   trace: 'trace_id',
+  email: 'user_id',
 } as const satisfies Record<ResolvedBy, string>;
 
 /** Order in which an ID of unknown kind is tried: the narrower lookups first. */
-const PROBE_ORDER: ResolvedBy[] = ['request', 'session', 'order', 'user', 'trace'];
+const PROBE_ORDER: Exclude<ResolvedBy, 'email'>[] = ['request', 'session', 'order', 'user', 'trace'];
 
 /**
  * What an ID probably is. A W3C trace ID (32 lowercase hex) is a trace. Otherwise each
  * lookup column is probed (one statement, each branch on its own bloom filter) and the
  * first of request, session, order, user, trace that has the ID wins; with no match at
- * all, by shape: `FT-123456`-like IDs are orders, anything else a request.
+ * all, by shape: an email address is an email, `FT-123456`-like IDs are orders, anything
+ * else a request.
  *
  * @example await guessBy(storage, 'demo', 'FT-123456', range) // 'order'
  */
@@ -41,5 +43,5 @@ export async function guessBy(storage: Storage, project: string, id: string, ran
     p,
   );
   const hits = new Set(rows.map((r) => r.by));
-  return PROBE_ORDER.find((by) => hits.has(by)) ?? (/^[A-Za-z]{1,6}-?\d{3,}$/.test(id) ? 'order' : 'request');
+  return PROBE_ORDER.find((by) => hits.has(by)) ?? (isEmailAddress(id) ? 'email' : /^[A-Za-z]{1,6}-?\d{3,}$/.test(id) ? 'order' : 'request');
 }

@@ -1,5 +1,6 @@
 import {
   QUERY_LIMITS,
+  normalizeEmail,
   type QueryRange,
   type QueryTimelineQuery,
   type QueryTimelineResponse,
@@ -12,6 +13,7 @@ import { resolveRange } from '../range';
 import { createParams, type SqlParams } from '../sql/params';
 import { selectRows } from '../sql/run';
 import { guessBy, BY_COLUMN, type ResolvedBy } from './guess-by';
+import { usersByEmail } from './users-by-email';
 
 interface Found {
   event: StoredEvent;
@@ -27,8 +29,10 @@ interface Branch {
 }
 
 /**
- * The timeline of one request, session, user, order or trace, with what surrounds it:
+ * The timeline of one request, session, user, order, trace or email, with what surrounds it:
  *
+ * - an email stands for the users it was identified with (`usersByEmail`), looked up
+ *   together as users, and named in `user_ids`;
  * - every request found brings its backend logs (by request ID);
  * - a request or trace brings the browser events of its sessions from `around` before
  *   its first event to `around` after its last; a user or an order brings its sessions
@@ -50,13 +54,14 @@ export async function queryRelatedTimeline(storage: Storage, project: string, q:
   };
   const fetch = (branches: Branch[]) => fetchBranches(storage, project, branches, q.limit + 1);
 
-  take(await fetch([{ via: 'match', column: BY_COLUMN[by], ids: [q.id], range }]));
+  const userIds = by === 'email' ? await usersByEmail(storage, { project, email: q.id, to: range.to }) : undefined;
+  take(await fetch([{ via: 'match', column: BY_COLUMN[by], ids: userIds ?? [q.id], range }]));
   if (q.related && found.size > 0) {
     const direct = [...found.values()].map((f) => f.event);
     const span = spanOf(direct, q.around, range);
     // A user's or an order's sessions are read whole, and may make requests of their own:
     // their logs and the flags over their span take a third step.
-    const wholeSessions = by === 'user' || by === 'order';
+    const wholeSessions = by === 'user' || by === 'order' || by === 'email';
     const sessions = by === 'session' ? [] : idsOf(direct, 'session_id');
     take(
       await fetch([
@@ -83,8 +88,9 @@ export async function queryRelatedTimeline(storage: Storage, project: string, q:
   return {
     project,
     by,
-    id: q.id,
+    id: by === 'email' ? normalizeEmail(q.id) : q.id,
     ...range,
+    ...(userIds ? { user_ids: userIds } : {}),
     events,
     sessions: idsOf(events, 'session_id'),
     request_ids: idsOf(events, 'request_id'),
