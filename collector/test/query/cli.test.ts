@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { serve, type ServerType } from '@hono/node-server';
@@ -47,6 +48,7 @@ beforeAll(async () => {
       at(T + 2500, 'log', { request_id: 'req-cli', level: 'error', message: 'both payment gateways failed' }),
       at(T + 3000, 'error', { ...s, request_id: 'req-cli', message: 'Payment failed', fingerprint: 'payment-failed' }),
       at(T + 4000, 'track', { session_id: 'sess-cli-2', name: 'view_product' }),
+      at(T + 5000, 'track', { session_id: 'sess-cli-3', user_id: 'cust-cli', name: 'identify', props: { email_sha256: createHash('sha256').update('ada@example.com').digest('hex') } }),
     ].map(eventToRow),
   );
   server = serve({ fetch: collector.app.fetch, hostname: '127.0.0.1', port: 0 });
@@ -105,6 +107,13 @@ describe('lifeline-collector CLI', () => {
     expect(r.stdout).toMatch(/^Timeline of request req-cli: 5 events, 1 sessions, 1 requests/);
     expect(r.stdout).toMatch(/backend +log +match .*\[error\] both payment gateways failed/);
     expect(r.stdout).toMatch(/browser +network +match .*POST \/api\/pay → 503 in 2600 ms/);
+  });
+
+  it('looks a customer up by email and names the user it matched', async () => {
+    const r = await cli(['timeline', ' Ada@Example.com', '--by', 'email', '--data-dir', dir.path, '--from', String(T - HOUR)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Timeline of email .* \(user cust-cli\): 1 events, 1 sessions/);
   });
 
   it('exits 2 naming the problem for bad usage, and 1 when the collector cannot be reached', async () => {

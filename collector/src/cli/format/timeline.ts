@@ -28,7 +28,9 @@ function describe(e: StoredEvent): string {
 
 /** A timeline as one row per event, oldest first, with where it came from and why it is there. */
 export function formatTimeline(r: QueryTimelineResponse): string {
-  const head = `Timeline of ${r.by} ${r.id}: ${r.events.length} events, ${r.sessions.length} sessions, ${r.request_ids.length} requests${r.truncated ? ' (truncated)' : ''}\n\n`;
+  // An email lookup names the users it matched, newest first.
+  const users = r.user_ids?.length ? ` (user ${r.user_ids.join(', ')})` : '';
+  const head = `Timeline of ${r.by} ${r.id}${users}: ${r.events.length} events, ${r.sessions.length} sessions, ${r.request_ids.length} requests${r.truncated ? ' (truncated)' : ''}\n\n`;
   if (r.events.length === 0) return `${head}nothing found\n`;
   const source = (e: StoredEvent) => (e.kind === 'log' ? 'backend' : e.kind === 'flag' ? 'ops' : 'browser');
   return (
