@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ErrorResponse, IngestResponse, PROTOCOL_VERSION, type CollectorBatch } from '@lifeline/protocol';
+import { ErrorResponse, IngestResponse, LIMITS, PROTOCOL_VERSION, type CollectorBatch } from '@lifeline/protocol';
 import { parseConfig } from '../src/config';
 import { forwardOverHttp } from '../src/forward/http';
 import { backoffDelay, DEFAULT_RETRY_POLICY, parseRetryAfter } from '../src/forward/retry';
-import { collectorStub, event, postEvents, sdkBatch } from './helpers';
+import { collectorStub, event, hugeError, postEvents, sdkBatch } from './helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -20,6 +20,18 @@ describe('forwarding through the worker', () => {
     expect(ids.size).toBe(1);
     for (const call of calls) expect(call.body.events.map((e) => e.event_id)).toEqual(events.map((e) => e.event_id));
     expect(calls[0]!.body).toEqual(calls[2]!.body);
+  });
+
+  it('refuses, by index, an event over LIMITS.eventBytes as the queue path does, and forwards the rest', async () => {
+    const { calls } = collectorStub([200]);
+    const small = event();
+    const res = await postEvents(sdkBatch([hugeError(), small]));
+    expect(res.status).toBe(202);
+    expect(IngestResponse.parse(await res.json())).toEqual({
+      accepted: 1,
+      rejected: [{ index: 0, reason: expect.stringMatching(new RegExp(`^event is \\d+ bytes; at most ${LIMITS.eventBytes} bytes`)) }],
+    });
+    expect(calls.flatMap((c) => c.body.events.map((e) => e.event_id))).toEqual([small.event_id]);
   });
 
   it('retries a network error', async () => {

@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
 import { vi } from 'vitest';
-import type { CollectorBatch } from '@lifeline/protocol';
+import { LIMITS, type CollectorBatch } from '@lifeline/protocol';
 
 /** The collector URL in wrangler.jsonc's dev vars. */
 export const COLLECTOR_URL = 'http://127.0.0.1:4000';
@@ -22,6 +22,12 @@ export function event(kind: 'pageview' | 'track' | 'error' | 'vital' = 'track', 
     default:
       return { ...base, kind, name: 'add_to_cart', props: { sku: 'T1', qty: 2 }, ...extra };
   }
+}
+
+/** An error event of about 150 KB: valid, under the SDK batch limit, over `LIMITS.eventBytes`. */
+export function hugeError() {
+  const frames = Array.from({ length: LIMITS.frames }, () => ({ fn: 'f'.repeat(LIMITS.name), file: 'u'.repeat(LIMITS.url) }));
+  return event('error', { message: 'm'.repeat(LIMITS.message), stack: 's'.repeat(LIMITS.stack), frames });
 }
 
 /** An SDK batch around `events`. */

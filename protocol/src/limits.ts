@@ -45,6 +45,15 @@ export const LIMITS = {
   logsRequestBytes: 4 * 1024 * 1024,
   /** Most parsed stack frames kept on an error. */
   frames: 50,
+  /**
+   * Largest single event as the edge forwards it, enriched (bytes of its JSON), whichever
+   * way it forwards: one Cloudflare Queue message (128 KB) must hold it. The edge refuses
+   * a bigger one by its index; the SDK gives up an event over `eventBytes - enrichmentBytes`
+   * rather than send it to be refused.
+   */
+  eventBytes: 110_000,
+  /** What the edge's enrichment (project, received_at, country, user agent) can add to an event (bytes). */
+  enrichmentBytes: 4096,
 } as const;
 
 /** The event kinds of the vocabulary (see docs/architecture.md). */

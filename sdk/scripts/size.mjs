@@ -16,7 +16,7 @@ export const PRODUCT_BUDGET = 8192;
  * size now, 6 % over the product's budget (docs/sdk.md, "Bundle size"): any growth fails,
  * and the figure is lowered as the code shrinks, towards PRODUCT_BUDGET.
  */
-export const BROTLI_BUDGET = 8717;
+export const BROTLI_BUDGET = 8711;
 
 /** The same for `lifeline-vitals.js`, held at the size it has so it cannot grow unseen. */
 export const VITALS_BROTLI_BUDGET = 3019;

@@ -2,7 +2,7 @@ import type { CollectorBatch } from '@lifeline/protocol';
 import type { Config } from '../config';
 import type { Bindings } from '../env';
 import { forwardOverHttp } from './http';
-import { forwardToQueue, QUEUE_EVENT_BYTES } from './queue';
+import { forwardToQueue } from './queue';
 import type { ForwardResult } from './result';
 
 export type { ForwardResult } from './result';
@@ -11,8 +11,6 @@ export { forwardFailure } from './result';
 /** Where accepted batches go next. */
 export interface Forwarder {
   readonly via: 'queue' | 'http';
-  /** Largest single event (JSON bytes) this path can carry, when it has a limit. */
-  readonly maxEventBytes?: number;
   send(batch: CollectorBatch): Promise<ForwardResult>;
 }
 
@@ -23,7 +21,7 @@ export interface Forwarder {
 export function forwarderFor(env: Bindings, config: Config): Forwarder {
   const queue = env.LIFELINE_QUEUE;
   if (queue) {
-    return { via: 'queue', maxEventBytes: QUEUE_EVENT_BYTES, send: (batch) => forwardToQueue(queue, batch) };
+    return { via: 'queue', send: (batch) => forwardToQueue(queue, batch) };
   }
   return { via: 'http', send: (batch) => forwardOverHttp(batch, { config }) };
 }

@@ -1,4 +1,4 @@
-import type { CollectorBatch, StoredEvent } from '@lifeline/protocol';
+import { LIMITS, type CollectorBatch, type StoredEvent } from '@lifeline/protocol';
 import { log } from '../log';
 import type { ForwardResult } from './result';
 
@@ -11,7 +11,9 @@ export const QUEUE_MESSAGE_BYTES = 120_000;
 const SEND_BATCH_BYTES = 240_000;
 const SEND_BATCH_MESSAGES = 100;
 /** Largest single event that fits a message next to the `CollectorBatch` envelope. */
-export const QUEUE_EVENT_BYTES = QUEUE_MESSAGE_BYTES - 256;
+const QUEUE_EVENT_BYTES = QUEUE_MESSAGE_BYTES - 256;
+// The edge refuses events over LIMITS.eventBytes before forwarding, so each fits a message.
+if (LIMITS.eventBytes > QUEUE_EVENT_BYTES) throw new Error('LIMITS.eventBytes must fit one queue message');
 
 /** Retry-After given to the SDK when the queue refused a send (seconds). */
 const QUEUE_RETRY_AFTER_S = 5;

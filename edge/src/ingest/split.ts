@@ -33,8 +33,8 @@ export function splitEvents(events: readonly unknown[], enrichment: Enrichment):
 
 /**
  * Moves events whose JSON is larger than `maxBytes` from accepted to rejected, keeping
- * `rejected` ordered by index. Used when the transport has a per-message limit
- * (a Cloudflare Queue message holds at most 128 KB).
+ * `rejected` ordered by index. The edge applies `LIMITS.eventBytes`, which one Cloudflare
+ * Queue message (128 KB) holds, whether or not a queue is bound.
  */
 export function rejectOversize(split: SplitEvents, maxBytes: number): SplitEvents {
   const encoder = new TextEncoder();
@@ -43,7 +43,7 @@ export function rejectOversize(split: SplitEvents, maxBytes: number): SplitEvent
   for (const item of split.accepted) {
     const size = encoder.encode(JSON.stringify(item.event)).byteLength;
     if (size <= maxBytes) accepted.push(item);
-    else rejected.push({ index: item.index, reason: `event is ${size} bytes; the queue carries at most ${maxBytes} per event` });
+    else rejected.push({ index: item.index, reason: `event is ${size} bytes; at most ${maxBytes} bytes an event are forwarded` });
   }
   rejected.sort((a, b) => a.index - b.index);
   return { accepted, rejected };

@@ -1,5 +1,5 @@
 import type { Handler } from 'hono';
-import { PROTOCOL_VERSION, type CollectorBatch, type IngestResponse } from '@lifeline/protocol';
+import { LIMITS, PROTOCOL_VERSION, type CollectorBatch, type IngestResponse } from '@lifeline/protocol';
 import type { Config } from '../config';
 import type { AppEnv, Bindings } from '../env';
 import { HttpError } from '../errors';
@@ -31,9 +31,9 @@ export function ingest(options: EventsOptions = {}): Handler<AppEnv> {
     limitKey(config, batch.key, batch.events.length);
     const forwarder = chooseForwarder(c.env, config);
 
-    let split = splitEvents(batch.events, enrichmentFor(c.req.raw, project));
-    if (forwarder.maxEventBytes !== undefined) split = rejectOversize(split, forwarder.maxEventBytes);
-    const { accepted, rejected } = split;
+    // One limit per event whichever way it is forwarded, so a store sees the same answer
+    // with or without a queue.
+    const { accepted, rejected } = rejectOversize(splitEvents(batch.events, enrichmentFor(c.req.raw, project)), LIMITS.eventBytes);
 
     if (accepted.length === 0) {
       throw new HttpError(400, 'no_valid_events', `all ${rejected.length} events were rejected`, {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CollectorBatch, ErrorResponse, IngestResponse, LIMITS, PROTOCOL_VERSION } from '@lifeline/protocol';
 import worker, { app } from '../../src/index';
 import { splitForQueue, QUEUE_MESSAGE_BYTES } from '../../src/forward/queue';
-import { collectorStub, event, postEvents, sdkBatch, type CollectorStep } from '../helpers';
+import { collectorStub, event, hugeError, postEvents, sdkBatch, type CollectorStep } from '../helpers';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -14,12 +14,6 @@ function collectorBatch(): CollectorBatch {
     batch_id: crypto.randomUUID(),
     events: [{ ...event(), kind: 'track', name: 'x', project: 'demo', received_at: 1 }],
   };
-}
-
-/** An error event of about 150 KB: valid, under the SDK batch limit, over one queue message. */
-function hugeError() {
-  const frames = Array.from({ length: LIMITS.frames }, () => ({ fn: 'f'.repeat(LIMITS.name), file: 'u'.repeat(LIMITS.url) }));
-  return event('error', { message: 'm'.repeat(LIMITS.message), stack: 's'.repeat(LIMITS.stack), frames });
 }
 
 describe('with LIFELINE_QUEUE bound', () => {
@@ -57,7 +51,7 @@ describe('with LIFELINE_QUEUE bound', () => {
     expect(res.status).toBe(202);
     const answer = IngestResponse.parse(await res.json());
     expect(answer.accepted).toBe(1);
-    expect(answer.rejected).toEqual([{ index: 1, reason: expect.stringContaining('queue') }]);
+    expect(answer.rejected).toEqual([{ index: 1, reason: expect.stringMatching(/^event is \d+ bytes; at most 110000 bytes/) }]);
   });
 
   it('answers 503 with Retry-After when the queue refuses the batch', async () => {

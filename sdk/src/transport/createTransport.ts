@@ -257,9 +257,9 @@ export function createTransport(options: TransportOptions, send: Send): Transpor
     enqueue(event) {
       try {
         const queued = toQueued(event);
-        // One event that cannot fit a body the edge takes (text JSON escapes to six bytes a
-        // character can get there) would only be refused: it is given up and counted now.
-        if (queued.bytes + overhead > LIMITS.sdkBatchBytes) return drop(1, 'rejected');
+        // One event the edge would refuse for its size (text JSON escapes to six bytes a
+        // character can get there) is given up and counted now rather than sent.
+        if (queued.bytes > LIMITS.eventBytes - LIMITS.enrichmentBytes) return drop(1, 'rejected');
         queue.push(queued);
         requeue([]);
         schedule(queue.length < FLUSH_AT ? (DELAYS[event.kind] ?? 5000) : 0);

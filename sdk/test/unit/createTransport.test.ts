@@ -126,6 +126,24 @@ describe('createTransport: batching', () => {
     expect(requests.map((r) => r.keepalive)).toEqual([true, false, true]);
   });
 
+  it('gives up, as rejected, an event the edge would refuse for its size, and sends one just under it', async () => {
+    const { send, requests } = recorder();
+    const t = make(send);
+    const room = LIMITS.eventBytes - LIMITS.enrichmentBytes;
+    const sized = (bytes: number) => {
+      const e = trackEvent({ blob: '' }) as BrowserEvent & { props: { blob: string } };
+      e.props.blob = 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(e)));
+      expect(Buffer.byteLength(JSON.stringify(e))).toBe(bytes);
+      return e;
+    };
+    t.enqueue(sized(room + 1));
+    expect(t.stats()).toMatchObject({ queued: 0, dropped: 1, drops: { rejected: 1 } });
+    t.enqueue(sized(room));
+    await t.flush();
+    expect(requests).toHaveLength(1);
+    expect(t.stats()).toMatchObject({ sent: 1, dropped: 1 });
+  });
+
   it('uses keepalive only while the bodies in flight stay within the 60 000-byte plan for the 64 KiB budget', async () => {
     const requests: SendRequest[] = [];
     let release!: () => void;
