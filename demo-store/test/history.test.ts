@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { StoredEvent } from '@lifeline/protocol';
-import { generateHistory, FUNNEL } from '../src/traffic/history';
+import { generateHistory, FUNNEL, seededEmail } from '../src/traffic/history';
 
 const now = Date.UTC(2026, 10, 20, 12);
 const day = 86_400_000;
@@ -22,6 +23,20 @@ describe('generateHistory', () => {
     const c = all({ project: 'demo', now, days: 1, sessionsPerDay: 50, seed: 8 });
     expect(b).toEqual(a);
     expect(c[0]!.event_id).not.toBe(a[0]!.event_id);
+  });
+
+  it('identifies each signed-in session once, with the hash of its customer’s email, as store.js does', () => {
+    const identifies = events.filter((e) => e.kind === 'track' && e.name === 'identify');
+    const signedIn = new Set(events.filter((e) => e.user_id).map((e) => e.session_id));
+    expect(identifies.length).toBeGreaterThan(100);
+    expect(new Set(identifies.map((e) => e.session_id))).toEqual(signedIn);
+    const first = identifies[0] as Extract<StoredEvent, { kind: 'track' }>;
+    const hashes = new Set(Array.from({ length: 200 }, (_, i) => createHash('sha256').update(seededEmail(i)).digest('hex')));
+    expect(hashes.has(String(first.props?.email_sha256))).toBe(true);
+    // The same customer always has the same email.
+    const byUser = new Map<string, Set<unknown>>();
+    for (const e of identifies as Extract<StoredEvent, { kind: 'track' }>[]) byUser.set(e.user_id!, (byUser.get(e.user_id!) ?? new Set()).add(e.props?.email_sha256));
+    expect([...byUser.values()].every((s) => s.size === 1)).toBe(true);
   });
 
   it('walks the funnel with drop-off at every step', () => {

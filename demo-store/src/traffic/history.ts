@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredEvent } from '@lifeline/protocol';
 import { PRODUCTS } from '../shop/catalog';
 import { createRandom, type Random } from './random';
@@ -148,6 +149,7 @@ function session(rnd: Random, o: HistoryOptions & { origin: string }, t0: number
   };
 
   let url = page('/');
+  if (ids.user_id) out.push(identify(ids.session_id, ids.user_id, users.indexOf(ids.user_id), out[0]!));
   if (rnd.chance(0.04)) out.push(ev('track', { name: 'sign_up', props: {} }, url));
   const product = rnd.pick(PRODUCTS);
   const rates = (o.stepRates ?? STEP_RATES).slice();
@@ -190,4 +192,21 @@ function session(rnd: Random, o: HistoryOptions & { origin: string }, t0: number
     out.push(ev('degrade', { feature: 'checkout', state: 'down', reason: 'breaker', request_id }, url));
   }
   return out;
+}
+
+/** The email of the seeded customer at `index` in the user list: `shopper-<n>@example.com`. */
+export const seededEmail = (index: number) => `shopper-${index + 1}@example.com`;
+
+/**
+ * A signed-in session's `identify`, as store.js sends it at sign-in: the user ID and the
+ * SHA-256 of the customer's email, so support can find them by email. Its event ID comes
+ * from the session's, not from the random stream, so adding it changes nothing else a
+ * seed generates.
+ */
+function identify(sessionId: string, userId: string, index: number, first: StoredEvent): StoredEvent {
+  const h = createHash('sha256').update(`identify:${sessionId}`).digest('hex');
+  const event_id = `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  const email_sha256 = createHash('sha256').update(seededEmail(index)).digest('hex');
+  const { kind: _kind, event_id: _id, title: _title, ...context } = first as Extract<StoredEvent, { kind: 'pageview' }>;
+  return { ...context, event_id, kind: 'track', name: 'identify', props: { name: `Shopper ${index + 1}`, email_sha256 } };
 }
