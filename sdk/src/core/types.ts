@@ -41,8 +41,9 @@ export interface RequestOutcome {
  */
 export interface RequestHook {
   /**
-   * Called before an instrumented `fetch`; return a Response to answer the call without
-   * sending it (an open breaker does this). Not consulted for XMLHttpRequest.
+   * Called as an instrumented call starts; for a `fetch`, return a Response to answer the
+   * call without sending it (an open breaker does this). An XMLHttpRequest goes out
+   * whatever it returns.
    */
   before?(req: { method: string; url: string }): Response | undefined;
   /** Called when any instrumented fetch or XMLHttpRequest ends. */

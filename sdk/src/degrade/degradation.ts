@@ -162,7 +162,7 @@ export function degradation(options: DegradeOptions = {}): Degradation {
               clearTimeout(call.timer);
             }
             // `failed` is false for an aborted call: that says nothing about the backend. A
-            // call that was never timed (an XMLHttpRequest, another origin) counts as timed
+            // call that was not found (started while the breaker was open) counts as timed
             // out when it ends late.
             if (call?.timer !== 0 && b.record(outcome.failed || outcome.duration_ms >= timeoutMs)) update(outcome.request_id);
           }

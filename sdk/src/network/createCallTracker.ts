@@ -10,7 +10,7 @@ export interface Call {
   method: string;
   /** Absolute URL. */
   url: string;
-  /** To the page's origin or a `propagateTo` origin: gets request-ID headers and `before` hooks. */
+  /** To the page's origin or a `propagateTo` origin: gets request-ID headers. */
   own: boolean;
   start: number;
   requestId?: string;
@@ -28,7 +28,7 @@ export interface CallTracker {
   start(method: string, url: string | URL): Call | undefined;
   /** Adds `X-Request-Id` and `traceparent` where the caller has not set them. */
   addHeaders(call: Call, headers: HeaderAccess): void;
-  /** The first Response a `before` hook answers with, if any. */
+  /** Runs the `before` hooks; the first Response one answers with, if any. */
   answer(call: Call): Response | undefined;
   /** `reason` is given when no response came. Never throws. */
   end(call: Call, status: number, reason?: 'network' | 'timeout' | 'abort'): void;

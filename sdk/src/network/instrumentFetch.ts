@@ -31,9 +31,11 @@ export function instrumentFetch(tracker: CallTracker): void {
       const request = input instanceof Request ? input : undefined;
       signal = init?.signal ?? request?.signal;
       call = tracker.start(init?.method ?? request?.method ?? 'GET', request ? request.url : (input as string | URL));
+      // Hooks see every watched call (a breaker may answer one to any origin); only calls
+      // to the page's own backends get headers.
+      const answer = call && tracker.answer(call);
+      if (answer) return Promise.resolve(answer);
       if (call?.own) {
-        const answer = tracker.answer(call);
-        if (answer) return Promise.resolve(answer);
         const headers = new Headers(init?.headers !== undefined ? init.headers : request?.headers);
         tracker.addHeaders(call, headers);
         args = [input, { ...init, headers }];

@@ -43,6 +43,8 @@ export function instrumentXhr(tracker: CallTracker): void {
       opened.delete(this);
       const call = o && tracker.start(o.method, o.url);
       if (call) {
+        // Hooks see it start (a breaker times it), though an XMLHttpRequest cannot be answered for.
+        tracker.answer(call);
         if (call.own) tracker.addHeaders(call, { get: (n) => o.headers[n], set: (n, v) => setRequestHeader.call(this, n, v) });
         let reason: 'network' | 'timeout' | 'abort' | undefined;
         for (const type of ['error', 'timeout', 'abort', 'loadend'] as const) {

@@ -187,7 +187,14 @@ describe('request hooks', () => {
     expect(result.blocked).toEqual([503, 'held', '1']);
     expect(result.ok).toBe(200);
     expect(server.api.map((c) => c.path.split('?')[0])).toEqual(['/api/fine', '/api/xhr']);
-    expect(result.asked).toEqual([`POST ${server.origin}/api/blocked`, `GET ${server.origin}/api/fine?password=p`]);
+    // Every watched call is shown to before(), another origin's and an XMLHttpRequest too
+    // (which goes out whatever before() says); only the page's own fetch can be answered.
+    expect(result.asked).toEqual([
+      `POST ${server.origin}/api/blocked`,
+      `GET ${server.origin}/api/fine?password=p`,
+      `GET ${third.origin}/api/third?cors=simple`,
+      `PUT ${server.origin}/api/xhr?status=502`,
+    ]);
     expect(result.outcomes).toEqual([
       {
         method: 'GET',

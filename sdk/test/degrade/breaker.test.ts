@@ -245,21 +245,25 @@ describe('timeouts of the page’s own calls', () => {
     await page.close();
   });
 
-  it('counts an XMLHttpRequest answered after the timeout as timed out when it ends', async () => {
+  it('times XMLHttpRequests too: left hanging, they open the breaker at the timeout and still go on', async () => {
     const { page } = await openStore();
-    const statuses = await page.evaluate((delay) => {
-      const send = () =>
-        new Promise<number>((resolve) => {
-          const xhr = new XMLHttpRequest();
-          xhr.open('POST', `/api/orders?delay=${delay}`);
-          xhr.onloadend = () => resolve(xhr.status);
-          xhr.send('{}');
-        });
-      return Promise.all([send(), send(), send()]);
-    }, TIMEOUT_MS + 300);
-    expect(statuses).toEqual([200, 200, 200]);
-    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down');
+    await page.evaluate(() => {
+      window.settled = [];
+      for (let i = 0; i < 3; i++) {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', '/api/orders?hang');
+        xhr.onloadend = () => window.settled.push({ status: xhr.status });
+        xhr.send('{}');
+      }
+    });
+    await page.waitForFunction(() => window.lifeline.feature('checkout').state === 'down', null, { timeout: TIMEOUT_MS + 5000 });
+    // Opened while all three were still waiting: counted at their timeout, not their end.
+    expect(edge.heldCalls()).toBe(3);
+    expect(await page.evaluate(() => window.settled)).toEqual([]);
     expect((await readStore(page)).feature).toEqual({ state: 'down', reason: 'breaker' });
+    edge.releaseHeld(200);
+    await page.waitForFunction(() => window.settled.length === 3);
+    expect(await page.evaluate(() => window.settled)).toEqual([{ status: 200 }, { status: 200 }, { status: 200 }]);
     await page.close();
   });
 });
