@@ -10,10 +10,14 @@ import type { Send } from './createTransport.js';
  * kept, so wrappers installed later (the store's own, or network capture) never see or
  * change these requests.
  */
-export function createFetchSend(): Send {
+export function createFetchSend(timeoutMs = 3e4): Send {
   const f = originalFetch();
   return async ({ url, body, keepalive }) => {
-    const response = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' } });
+    // A send that never settles (a stalled network) would hold its events forever: after
+    // `timeoutMs` it fails like a network error and they are retried (at least once; storage
+    // de-duplicates by event_id). Where AbortSignal.timeout is missing, there is no limit.
+    const signal = AbortSignal.timeout?.(timeoutMs);
+    const response = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', headers: { 'Content-Type': 'text/plain' }, signal });
     // Readable cross-origin only if the endpoint lists it in Access-Control-Expose-Headers.
     return { status: response.status, retryAfter: response.headers.get('Retry-After') };
   };
