@@ -58,6 +58,10 @@ describe('funnel steps', () => {
     expect(FunnelQuery.parse({ steps: 'a,b' })).toMatchObject({ window: 86_400_000, by: 'session', order: 'sequential', compare: false, breakdown_limit: 10 });
     expect(FunnelQuery.safeParse({ steps: 'a,b', extra: '1' }).success).toBe(false);
     expect(MetricsQuery.parse({ events: 'add_to_cart, sign_up' }).events).toEqual(['add_to_cart', 'sign_up']);
+    // Time zones are passed on spelled as the runtime spells them: ClickHouse matches names exactly.
+    expect(MetricsQuery.parse({ tz: 'utc' }).tz).toBe('UTC');
+    expect(MetricsQuery.parse({ tz: 'europe/paris' }).tz).toBe('Europe/Paris');
+    expect(MetricsQuery.parse({}).tz).toBe('UTC');
     expect(SearchQuery.safeParse({}).success).toBe(false);
   });
 });

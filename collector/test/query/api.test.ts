@@ -71,6 +71,11 @@ describe('query API: read token', () => {
     expect(((await res.json()) as { project: string }).project).toBe('demo');
   });
 
+  it.each(['utc', 'UTC', 'europe/paris', 'Asia/Calcutta'])('metrics take the time zone %s, however it is cased', async (tz) => {
+    const res = await get(`/v1/query/metrics?interval=day&tz=${encodeURIComponent(tz)}`);
+    expect(res.status).toBe(200);
+  });
+
   it('answers for the token’s project only', async () => {
     const demo = QueryTimelineResponse.parse(await (await get('/v1/query/timeline?id=req-api')).json());
     const other = QueryTimelineResponse.parse(await (await get('/v1/query/timeline?id=req-api', auth(TOKENS.other))).json());

@@ -45,7 +45,14 @@ const isTimeZone = (tz: string) => {
 export const MetricsQuery = z.strictObject({
   ...rangeParams,
   interval: Interval.optional(),
-  tz: z.string().max(64).refine(isTimeZone, { message: 'unknown IANA time zone' }).default('UTC'),
+  // Spelled as the runtime spells it (`utc` → `UTC`, `europe/paris` → `Europe/Paris`):
+  // ClickHouse knows zones by their exact names only.
+  tz: z
+    .string()
+    .max(64)
+    .refine(isTimeZone, { message: 'unknown IANA time zone' })
+    .transform((tz) => new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone)
+    .default('UTC'),
   ...metricEventParams,
 });
 
