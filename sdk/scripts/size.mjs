@@ -13,10 +13,10 @@ export const PRODUCT_BUDGET = 8192;
 
 /**
  * The largest `lifeline.js` may be; a bigger build fails test/build/bundle.test.ts. Its
- * size now, 6.7 % over the product's budget (docs/sdk.md, "Bundle size"): any growth fails,
+ * size now, 6.6 % over the product's budget (docs/sdk.md, "Bundle size"): any growth fails,
  * and the figure is lowered as the code shrinks, towards PRODUCT_BUDGET.
  */
-export const BROTLI_BUDGET = 8740;
+export const BROTLI_BUDGET = 8729;
 
 /** The same for `lifeline-vitals.js`, held at the size it has so it cannot grow unseen. */
 export const VITALS_BROTLI_BUDGET = 3019;

@@ -33,6 +33,8 @@ export interface RequestOutcome {
   failed: boolean;
   /** Why it failed: `network`, `timeout`, `abort` or `http`. */
   reason?: 'network' | 'timeout' | 'abort' | 'http';
+  /** When the call started (`performance.now()`), the same value its `before` got: it tells the call apart. */
+  start: number;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface RequestHook {
    * call without sending it (an open breaker does this). An XMLHttpRequest goes out
    * whatever it returns.
    */
-  before?(req: { method: string; url: string }): Response | undefined;
+  before?(req: { method: string; url: string; start: number }): Response | undefined;
   /** Called when any instrumented fetch or XMLHttpRequest ends. */
   after?(outcome: RequestOutcome): void;
 }

@@ -142,7 +142,7 @@ export function degradation(options: DegradeOptions = {}): Degradation {
           // A call still unanswered after `timeoutMs` counts as failed there and then; the
           // call itself goes on (it is the page's), and its end is not counted again.
           for (const [b, , calls] of hit) {
-            const call: Pending = { t: performance.now() };
+            const call: Pending = { t: req.start };
             call.timer = setTimeout(() => {
               call.timer = 0;
               if (b.record(true)) update();
@@ -151,11 +151,9 @@ export function degradation(options: DegradeOptions = {}): Degradation {
           }
         },
         after(outcome) {
-          // The hook gets no handle on the call: it is the one of this feature that started
-          // `duration_ms` ago (rounded; calls started within the same 2 ms time out alike).
-          const start = performance.now() - outcome.duration_ms;
+          // The call is the one of this feature that started at the same moment `before` saw.
           for (const [b, , calls] of hits(outcome.url)) {
-            const i = calls.findIndex((c) => Math.abs(c.t - start) < 2);
+            const i = calls.findIndex((c) => c.t == outcome.start);
             const call = calls[i];
             if (call) {
               calls.splice(i, 1);

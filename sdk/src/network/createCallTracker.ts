@@ -77,7 +77,7 @@ export function createCallTracker(client: Client): CallTracker {
       else headers.set('traceparent', `00-${(call.traceId = hex())}-${hex().slice(16)}-01`);
       client.lastRequestId = call.requestId;
     },
-    answer: ({ method, url }) => hooks('before', { method, url }),
+    answer: ({ method, url, start }) => hooks('before', { method, url, start }),
     end: (call, status, reason) =>
       safely(() => {
         const { method, requestId: request_id, traceId: trace_id } = call;
@@ -85,7 +85,7 @@ export function createCallTracker(client: Client): CallTracker {
         const url = clip(scrubText(call.url), LIMITS.url);
         // The caller's abort says nothing about the backend.
         const failed = reason ? reason != 'abort' : status > 499;
-        hooks('after', { method, url, status, duration_ms, request_id, failed, reason: reason ?? (status > 499 ? 'http' : undefined) });
+        hooks('after', { method, url, status, duration_ms, request_id, failed, reason: reason ?? (status > 499 ? 'http' : undefined), start: call.start });
         client.crumb('fetch', `${method} ${url} ${reason ?? status}`);
         if (failed || duration_ms > slowMs || Math.random() < (sampleRate.network ?? 1)) {
           client.capture({ kind: 'network', ts: Date.now() - duration_ms, method, url, status, duration_ms, request_id, trace_id, message: reason });

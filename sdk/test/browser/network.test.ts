@@ -203,8 +203,9 @@ describe('request hooks', () => {
         duration_ms: expect.any(Number),
         request_id: expect.stringMatching(UUID),
         failed: false,
+        start: expect.any(Number),
       },
-      { method: 'GET', url: `${third.origin}/api/third?cors=simple`, status: 200, duration_ms: expect.any(Number), failed: false },
+      { method: 'GET', url: `${third.origin}/api/third?cors=simple`, status: 200, duration_ms: expect.any(Number), failed: false, start: expect.any(Number) },
       {
         method: 'PUT',
         url: `${server.origin}/api/xhr?status=502`,
@@ -213,6 +214,7 @@ describe('request hooks', () => {
         request_id: expect.stringMatching(UUID),
         failed: true,
         reason: 'http',
+        start: expect.any(Number),
       },
     ]);
     expect(pageErrors).toEqual([]);
